@@ -1,0 +1,107 @@
+import * as path from "node:path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "./config/schema";
+import { DindImage } from "./dind-image/dind-image";
+import { objectNames, stackLabels } from "./naming";
+import { registryAddresses } from "./registry/addresses";
+import { dockerAuthConfig } from "./registry/htpasswd";
+import { Registry } from "./registry/registry";
+import { doodDaemonJsonSnippet } from "./workloads/daemon-json";
+import { DindWorkload } from "./workloads/dind-workload";
+import { DoodWorkload } from "./workloads/dood-workload";
+
+/** Arguments of a BuildEnvironment. */
+export interface BuildEnvironmentArgs {
+  /** The stack's validated settings. */
+  settings: Settings;
+  /** The stack's name. */
+  stack: string;
+  /** Password of the registry user (a Pulumi secret), when auth is on. */
+  registryPassword?: pulumi.Output<string>;
+  /** Password of the pull-through cache's upstream user (a Pulumi secret). */
+  registryProxyPassword?: pulumi.Output<string>;
+}
+
+/**
+ * Everything one stack deploys on a Docker host: a network, the registry, the DinD image
+ * and the workloads in the stack's mode.
+ */
+export class BuildEnvironment extends pulumi.ComponentResource {
+  /** Registry address for the host, e.g. `127.0.0.1:5000`. */
+  readonly registryHostAddress: string;
+  /** Registry address for containers on the stack's network, e.g. `registry:5000`. */
+  readonly registryNetworkAddress: string;
+  /** Registry address clients push to (what their daemon reaches). */
+  readonly pushRegistry: string;
+  /** DOCKER_HOST inside the clients. */
+  readonly dockerHost: string;
+  /** DOCKER_CERT_PATH inside the clients, "" without TLS. */
+  readonly certPath: string;
+  /** The DinD image's tag. */
+  readonly dindImageName: pulumi.Output<string>;
+  /** The DinD image's unique reference. */
+  readonly dindImageRef: pulumi.Output<string>;
+  /** Names of the client containers. */
+  readonly clientNames: pulumi.Output<string>[];
+  /** For DooD: daemon.json the host needs to push to the registry, "" when none. */
+  readonly hostDaemonJson: string;
+  /** Volumes holding persistent data. */
+  readonly dataVolumes: pulumi.Output<string>[];
+
+  constructor(name: string, args: BuildEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dind-stack:index:BuildEnvironment", name, {}, opts);
+    const { settings, stack } = args;
+    const names = objectNames(stack);
+    const network = new docker.Network(`${name}-network`, { name: names.network, driver: "bridge", labels: stackLabels(stack, "network") }, { parent: this });
+    const registry = new Registry(
+      `${name}-registry`,
+      {
+        settings: settings.registry,
+        stack,
+        containerName: names.registryContainer,
+        volumeName: settings.registry.volumeName ?? `${names.prefix}-registry-data`,
+        networkName: network.name,
+        password: args.registryPassword,
+        proxyPassword: args.registryProxyPassword,
+      },
+      { parent: this },
+    );
+    const image = new DindImage(`${name}-dind-image`, { settings: settings.dindImage, stack, stagingDir: path.join(".dind-stack", "build", stack, "dind-image") }, { parent: this });
+    const addresses = registryAddresses(settings.registry);
+    const auth = settings.registry.auth;
+    const dockerConfig =
+      auth && args.registryPassword
+        ? pulumi.secret(args.registryPassword.apply((password) => dockerAuthConfig([addresses.network, addresses.host], auth.username, password)))
+        : undefined;
+    const common = { stack, names, image: image.imageRef, networkName: network.name, workloads: settings.workloads, dependsOn: [registry.container], dockerConfig };
+    if (settings.mode === "dind") {
+      const workload = new DindWorkload(`${name}-dind`, { ...common, daemon: settings.daemon, registryNetworkAddress: addresses.network }, { parent: this });
+      this.dockerHost = workload.dockerHost;
+      this.certPath = workload.certPath;
+      this.clientNames = workload.clientNames;
+      this.pushRegistry = addresses.network;
+      this.dataVolumes = [registry.volumeName, workload.dataVolumeName];
+    } else {
+      const workload = new DoodWorkload(`${name}-dood`, { ...common, registryHostAddress: addresses.host }, { parent: this });
+      this.dockerHost = workload.dockerHost;
+      this.certPath = "";
+      this.clientNames = workload.clientNames;
+      this.pushRegistry = addresses.host;
+      this.dataVolumes = [registry.volumeName];
+    }
+    this.registryHostAddress = registry.hostAddress;
+    this.registryNetworkAddress = registry.networkAddress;
+    this.dindImageName = image.imageName;
+    this.dindImageRef = image.imageRef;
+    this.hostDaemonJson = settings.mode === "dood" ? (doodDaemonJsonSnippet(addresses.host) ?? "") : "";
+    this.registerOutputs({
+      registryHostAddress: this.registryHostAddress,
+      registryNetworkAddress: this.registryNetworkAddress,
+      dockerHost: this.dockerHost,
+      certPath: this.certPath,
+      dindImageRef: this.dindImageRef,
+      clientNames: this.clientNames,
+    });
+  }
+}

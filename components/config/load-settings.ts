@@ -1,0 +1,21 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { NAMESPACE, Settings } from "./schema";
+import { namespaceValues, parseSettings } from "./parse-settings";
+
+/** Pulumi's own check whether a config key holds a secret (exported by the SDK, not typed). */
+const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (fullKey: string) => boolean }).isConfigSecret;
+
+function isFile(candidate: string): boolean {
+  return fs.statSync(path.resolve(candidate), { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/** Reads and validates the current stack's `dind-stack` config; throws a ConfigError listing every problem. */
+export function loadSettings(): Settings {
+  return parseSettings(pulumi.getStack(), namespaceValues(pulumi.runtime.allConfig()), {
+    isFile,
+    isSecret: (name) => isConfigSecret(`${NAMESPACE}:${name}`),
+  });
+}

@@ -1,0 +1,126 @@
+import { Problem, renderValue } from "./fields";
+import { pinnedDockerSha256 } from "./pins";
+import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
+
+/** What the cross-field rules need from the outside world. */
+export interface RuleContext {
+  /** True when `path` names an existing regular file. */
+  isFile: (path: string) => boolean;
+  /** True when the key (without namespace) was set as a Pulumi secret. */
+  isSecret: (name: string) => boolean;
+}
+
+/** dockerd flags the stack sets itself, and the config key that controls each. */
+const OWNED_FLAGS: Readonly<Record<string, string>> = {
+  "--host": "(set by the entrypoint)",
+  "--tls": "daemon.tls",
+  "--tlsverify": "daemon.tls",
+  "--tlscacert": "daemon.tls",
+  "--tlscert": "daemon.tls",
+  "--tlskey": "daemon.tls",
+  "--mtu": "daemon.mtu",
+  "--dns": "daemon.dns",
+  "--insecure-registry": "daemon.insecureRegistries",
+  "--registry-mirror": "daemon.registryMirrors",
+  "--storage-driver": "daemon.storageDriver",
+  "--log-opt": "daemon.logOpts",
+  "--config-file": "(the entrypoint writes /etc/docker/daemon.json)",
+  "--data-root": "(the data volume is mounted at /var/lib/docker)",
+};
+
+const key = (path: string) => `${NAMESPACE}:${path}`;
+
+function checkChecksum(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  const { dockerVersion, arch, sha256 } = settings.dindImage;
+  if (sha256 === undefined && pinnedDockerSha256(dockerVersion, arch) === undefined) {
+    problems.push({
+      key: key("dindImage.sha256"),
+      message: `missing; allowed: 64 lowercase hex digits, required because no trusted checksum is pinned for docker ${dockerVersion} (${arch})`,
+    });
+  }
+}
+
+function checkTarball(settings: Settings, context: RuleContext, problems: Problem[]): void {
+  const tarball = settings.dindImage.localTarball;
+  if (tarball !== undefined && tarball !== "" && !context.isFile(tarball)) {
+    problems.push({
+      key: key("dindImage.localTarball"),
+      message: `got ${renderValue(tarball)}, which is not an existing file; allowed: the path of a downloaded docker-<version>.tgz (absolute, or relative to the project directory)`,
+    });
+  }
+}
+
+function checkDood(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  if (settings.mode === "dood" && !settings.workloads.allowDood) {
+    problems.push({
+      key: key("mode"),
+      message: `got "dood" without ${key("workloads.allowDood")}: true; allowed: "dind", or "dood" once the stack opts in (DooD mounts the host's Docker socket: root on the host)`,
+    });
+  }
+}
+
+function checkSecrets(settings: Settings, context: RuleContext, problems: Problem[]): void {
+  const { auth, proxy } = settings.registry;
+  for (const name of SECRET_KEYS) {
+    if (settings[name] !== undefined && !context.isSecret(name)) {
+      problems.push({
+        key: key(name),
+        message: `got a plain-text value (not shown); allowed: a secret, set with \`pulumi config set --secret ${key(name)}\``,
+      });
+    }
+  }
+  if (auth && settings.registryPassword === undefined) {
+    problems.push({ key: key("registryPassword"), message: `missing; allowed: a secret of 8 to 72 bytes, required because ${key("registry.auth")} is set` });
+  }
+  if (!auth && settings.registryPassword !== undefined) {
+    problems.push({ key: key("registryPassword"), message: `got a secret value (not shown) without ${key("registry.auth")}; allowed: only together with registry.auth.username` });
+  }
+  if (settings.registryProxyPassword !== undefined && !proxy?.username) {
+    problems.push({
+      key: key("registryProxyPassword"),
+      message: `got a secret value (not shown) without ${key("registry.proxy.username")}; allowed: only together with registry.proxy.username`,
+    });
+  }
+  if (proxy?.username && settings.registryProxyPassword === undefined) {
+    problems.push({ key: key("registryProxyPassword"), message: `missing; allowed: a secret of 8 to 72 bytes, required because ${key("registry.proxy.username")} is set` });
+  }
+}
+
+function checkExtraArgs(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  settings.daemon.extraArgs.forEach((arg, index) => {
+    const flagName = arg.split("=")[0];
+    const owner = OWNED_FLAGS[flagName];
+    if (owner !== undefined) {
+      problems.push({
+        key: key(`daemon.extraArgs[${index}]`),
+        message: `got ${renderValue(arg)}, a flag the stack sets itself ${owner.startsWith("(") ? owner : `via ${key(owner)}`}; allowed: any other dockerd flag`,
+      });
+    }
+  });
+}
+
+interface Rule {
+  /** Keys the rule reads; a rule is skipped when one of them already has a problem. */
+  reads: string[];
+  check: (settings: Settings, context: RuleContext, problems: Problem[]) => void;
+}
+
+const RULES: readonly Rule[] = [
+  { reads: ["dindImage"], check: checkChecksum },
+  { reads: ["dindImage.localTarball"], check: checkTarball },
+  { reads: ["mode", "workloads.allowDood"], check: checkDood },
+  { reads: ["registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
+  { reads: ["daemon.extraArgs"], check: checkExtraArgs },
+];
+
+/**
+ * Rules that involve more than one key, or the file system; each broken rule adds a problem.
+ * Runs after the per-field checks, so all problems of a config are reported in one go.
+ */
+export function checkRules(settings: Settings, context: RuleContext, problems: Problem[]): void {
+  const alreadyWrong = problems.map((problem) => problem.key);
+  const touches = (read: string) => alreadyWrong.some((wrong) => wrong === key(read) || wrong.startsWith(`${key(read)}.`) || wrong.startsWith(`${key(read)}[`));
+  for (const rule of RULES) {
+    if (!rule.reads.some(touches)) rule.check(settings, context, problems);
+  }
+}

@@ -1,0 +1,41 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The directory holding the DinD image's Dockerfile and entrypoint, kept in the repo. */
+export const DOCKERFILE_DIR = path.join(__dirname, "docker");
+
+/** Makes `target` hold the same bytes as `source`: a hard link when possible, else a copy; unchanged files are left alone. */
+function placeFile(source: string, target: string): void {
+  const from = fs.statSync(source);
+  const existing = fs.statSync(target, { throwIfNoEntry: false });
+  if (existing && existing.ino === from.ino && existing.dev === from.dev) return;
+  if (existing && existing.size === from.size && existing.mtimeMs === from.mtimeMs) return;
+  fs.rmSync(target, { force: true });
+  try {
+    fs.linkSync(source, target);
+  } catch {
+    fs.copyFileSync(source, target);
+    fs.utimesSync(target, from.atime, from.mtime);
+  }
+}
+
+/**
+ * Assembles the DinD image's build context in `stagingDir`: the files of DOCKERFILE_DIR,
+ * and an `offline/` folder holding the local tarball (at `tarballPath` inside the context)
+ * when one is configured. Anything else left in `offline/` is removed, so the context
+ * carries exactly one tarball or none. Returns the context directory.
+ */
+export function stageBuildContext(stagingDir: string, localTarball?: string, tarballPath?: string): string {
+  fs.mkdirSync(path.join(stagingDir, "offline"), { recursive: true });
+  for (const entry of fs.readdirSync(DOCKERFILE_DIR)) {
+    fs.copyFileSync(path.join(DOCKERFILE_DIR, entry), path.join(stagingDir, entry));
+  }
+  const wanted = localTarball && tarballPath ? path.join(stagingDir, tarballPath) : undefined;
+  for (const entry of fs.readdirSync(path.join(stagingDir, "offline"))) {
+    const candidate = path.join(stagingDir, "offline", entry);
+    if (candidate !== wanted && entry !== ".keep") fs.rmSync(candidate, { force: true });
+  }
+  fs.writeFileSync(path.join(stagingDir, "offline", ".keep"), "");
+  if (localTarball && wanted) placeFile(path.resolve(localTarball), wanted);
+  return stagingDir;
+}

@@ -1,0 +1,53 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { DindImageSettings } from "../config/schema";
+import { dindBuildArgs, dindImageTag, platformOf, tarballContextPath } from "./build-args";
+import { stageBuildContext } from "./build-context";
+
+/** Arguments of a DindImage. */
+export interface DindImageArgs {
+  /** Validated dindImage settings of the stack. */
+  settings: DindImageSettings;
+  /** Stack name, used in the default tag. */
+  stack: string;
+  /** Directory (relative to the project) where the build context is assembled. */
+  stagingDir: string;
+}
+
+/**
+ * The DinD image: static Docker binaries (downloaded or from a local tarball, sha256-verified)
+ * on an apt-based image with iptables and an entrypoint that prepares the nested daemon.
+ */
+export class DindImage extends pulumi.ComponentResource {
+  /** The image's tag, e.g. `dind-stack/dind:24.0.6-ci`. */
+  readonly imageName: pulumi.Output<string>;
+  /** The image's unique reference (its local image id), which changes on every rebuild. */
+  readonly imageRef: pulumi.Output<string>;
+
+  constructor(name: string, args: DindImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dind-stack:image:DindImage", name, {}, opts);
+    const { settings } = args;
+    const context = stageBuildContext(args.stagingDir, settings.localTarball, tarballContextPath(settings));
+    const image = new docker.Image(
+      `${name}-image`,
+      {
+        imageName: dindImageTag(settings, args.stack),
+        build: {
+          context,
+          dockerfile: `${context}/Dockerfile`,
+          args: dindBuildArgs(settings),
+          platform: platformOf(settings.arch),
+          network: settings.buildNetwork,
+        },
+        // The image is only used on this engine; pushing would need a registry that does not exist yet.
+        skipPush: true,
+        // Building in `pulumi preview` proves the Dockerfile and checksum in PRs and gives containers exact diffs.
+        buildOnPreview: settings.buildOnPreview,
+      },
+      { parent: this },
+    );
+    this.imageName = image.imageName;
+    this.imageRef = image.repoDigest;
+    this.registerOutputs({ imageName: this.imageName, imageRef: this.imageRef });
+  }
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Runs in every client container before its command: waits until the Docker daemon
+# the client is configured for (DOCKER_HOST, TLS settings) answers, then execs the
+# command. A client never races the daemon's start-up or its TLS material; after
+# DIND_READY_TIMEOUT seconds it fails, and the restart policy tries again.
+set -eu
+
+timeout="${DIND_READY_TIMEOUT:-120}"
+target="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+waited=0
+
+echo "[dind-client] waiting up to ${timeout}s for the Docker daemon at ${target}" >&2
+until docker version >/dev/null 2>&1; do
+  if [ "$waited" -ge "$timeout" ]; then
+    echo "[dind-client] the daemon at ${target} did not answer within ${timeout}s; last attempt:" >&2
+    docker version >&2 || true
+    exit 1
+  fi
+  sleep 1
+  waited=$((waited + 1))
+done
+echo "[dind-client] daemon at ${target} ready after ${waited}s; starting: $*" >&2
+exec "$@"

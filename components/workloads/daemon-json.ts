@@ -1,0 +1,47 @@
+import { DaemonSettings } from "../config/schema";
+
+/** The daemon.json of a DinD daemon, as written by the image's entrypoint. */
+export interface DaemonJson {
+  /** Registries reached over plain HTTP. */
+  "insecure-registries": string[];
+  /** Docker Hub mirrors. */
+  "registry-mirrors"?: string[];
+  /** MTU of the daemon's networks. */
+  mtu?: number;
+  /** DNS servers for nested containers. */
+  dns?: string[];
+  /** Storage driver. */
+  "storage-driver"?: string;
+  /** Log driver of nested containers. */
+  "log-driver": "json-file";
+  /** Log rotation of nested containers. */
+  "log-opts": { "max-size": string; "max-file": string };
+}
+
+/**
+ * daemon.json for the DinD daemons: the stack's registry (by its in-network address) plus
+ * any configured extra registries are insecure, nothing else. `hosts` is never written,
+ * since the entrypoint passes --host and dockerd refuses a setting made twice.
+ */
+export function renderDaemonJson(daemon: DaemonSettings, stackRegistry: string): DaemonJson {
+  const json: DaemonJson = {
+    "insecure-registries": [...new Set([stackRegistry, ...daemon.insecureRegistries])],
+    "log-driver": "json-file",
+    "log-opts": { "max-size": daemon.logOpts.maxSize, "max-file": String(daemon.logOpts.maxFile) },
+  };
+  if (daemon.registryMirrors.length > 0) json["registry-mirrors"] = daemon.registryMirrors;
+  if (daemon.mtu !== undefined) json.mtu = daemon.mtu;
+  if (daemon.dns.length > 0) json.dns = daemon.dns;
+  if (daemon.storageDriver !== undefined) json["storage-driver"] = daemon.storageDriver;
+  return json;
+}
+
+/**
+ * For DooD: the daemon.json snippet the host daemon needs to push to the registry at
+ * `hostAddress`, or undefined when none is needed (dockerd trusts 127.0.0.0/8 already).
+ */
+export function doodDaemonJsonSnippet(hostAddress: string): string | undefined {
+  const host = hostAddress.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  if (host.startsWith("127.") || host === "::1" || host === "localhost") return undefined;
+  return JSON.stringify({ "insecure-registries": [hostAddress] });
+}

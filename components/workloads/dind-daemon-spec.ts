@@ -1,0 +1,66 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { DaemonSettings, WorkloadSettings } from "../config/schema";
+import { stackLabels } from "../naming";
+import { DaemonJson } from "./daemon-json";
+import { CERT_DIR, CLIENT_CERT_DIR } from "./connections";
+
+/** Healthy once the daemon answers on its unix socket inside the container. */
+export const DIND_HEALTHCHECK = {
+  tests: ["CMD", "docker", "--host", "unix:///var/run/docker.sock", "version", "--format", "{{.Server.Version}}"],
+  interval: "2s",
+  timeout: "5s",
+  startPeriod: "5s",
+  retries: 60,
+};
+
+/** The environment variable the entrypoint reads DOCKER_IPTABLES_LEGACY semantics from. */
+function iptablesEnv(choice: DaemonSettings["iptables"]): string[] {
+  if (choice === "legacy") return ["DOCKER_IPTABLES_LEGACY=1"];
+  if (choice === "nft") return ["DOCKER_IPTABLES_LEGACY=0"];
+  return [];
+}
+
+/** Inputs of the DinD daemon container. */
+export interface DaemonContext {
+  /** Stack name, for labels. */
+  stack: string;
+  /** Container name. */
+  containerName: string;
+  /** The DinD image reference. */
+  image: pulumi.Input<string>;
+  /** The stack's network. */
+  networkName: pulumi.Input<string>;
+  /** Volume mounted at /var/lib/docker. */
+  dataVolume: pulumi.Input<string>;
+  /** Volume shared with clients at /certs/client. */
+  certsVolume: pulumi.Input<string>;
+  /** The daemon.json to write. */
+  daemonJson: DaemonJson;
+}
+
+/** The DinD daemon container: privileged, data on a volume, TLS material shared through a volume. */
+export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: WorkloadSettings, context: DaemonContext): docker.ContainerArgs {
+  const volumes: docker.types.input.ContainerVolume[] = [{ volumeName: context.dataVolume, containerPath: "/var/lib/docker" }];
+  if (daemon.tls) volumes.push({ volumeName: context.certsVolume, containerPath: CLIENT_CERT_DIR });
+  return {
+    name: context.containerName,
+    image: context.image,
+    hostname: workloads.daemonAlias,
+    privileged: true,
+    envs: [
+      `DOCKER_TLS_CERTDIR=${daemon.tls ? CERT_DIR : ""}`,
+      `DOCKER_TLS_SAN=DNS:${workloads.daemonAlias},DNS:${context.containerName}`,
+      `DIND_DAEMON_JSON=${JSON.stringify(context.daemonJson)}`,
+      ...iptablesEnv(daemon.iptables),
+    ],
+    command: daemon.extraArgs,
+    volumes,
+    networksAdvanced: [{ name: context.networkName, aliases: [workloads.daemonAlias] }],
+    restart: "unless-stopped",
+    healthcheck: DIND_HEALTHCHECK,
+    wait: true,
+    waitTimeout: 180,
+    labels: stackLabels(context.stack, "dind-daemon"),
+  };
+}

@@ -1,0 +1,67 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { DaemonSettings } from "../config/schema";
+import { stackLabels } from "../naming";
+import { declareClients, WorkloadArgs } from "./clients";
+import { CLIENT_CERT_DIR, dindConnection } from "./connections";
+import { renderDaemonJson } from "./daemon-json";
+import { dindDaemonContainerArgs } from "./dind-daemon-spec";
+
+/** Arguments of a DindWorkload. */
+export interface DindWorkloadArgs extends WorkloadArgs {
+  /** Validated daemon settings. */
+  daemon: DaemonSettings;
+  /** The registry as containers on the network reach it, e.g. `registry:5000`. */
+  registryNetworkAddress: string;
+}
+
+/**
+ * DinD mode: one privileged daemon from the DinD image, isolated from the host's daemon,
+ * with /var/lib/docker on a volume (overlay2 inside, cache kept across restarts), and
+ * client containers that reach it over TLS once it is ready.
+ */
+export class DindWorkload extends pulumi.ComponentResource {
+  /** DOCKER_HOST for clients on the stack's network. */
+  readonly dockerHost: string;
+  /** DOCKER_CERT_PATH for clients, or "" without TLS. */
+  readonly certPath: string;
+  /** The daemon container. */
+  readonly daemon: docker.Container;
+  /** Names of the client containers. */
+  readonly clientNames: pulumi.Output<string>[];
+  /** Name of the data volume. */
+  readonly dataVolumeName: pulumi.Output<string>;
+
+  constructor(name: string, args: DindWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dind-stack:workloads:DindWorkload", name, {}, opts);
+    const { daemon, workloads, names } = args;
+    const dataVolume = new docker.Volume(
+      `${name}-data`,
+      { name: workloads.dataVolumeName ?? `${names.prefix}-dind-data`, labels: stackLabels(args.stack, "dind-data") },
+      { parent: this, retainOnDelete: workloads.retainDataOnDelete },
+    );
+    const certsVolume = daemon.tls
+      ? new docker.Volume(`${name}-certs`, { name: names.certsVolume, labels: stackLabels(args.stack, "dind-certs") }, { parent: this })
+      : undefined;
+    this.daemon = new docker.Container(
+      `${name}-daemon`,
+      dindDaemonContainerArgs(daemon, workloads, {
+        stack: args.stack,
+        containerName: names.daemonContainer,
+        image: args.image,
+        networkName: args.networkName,
+        dataVolume: dataVolume.name,
+        certsVolume: certsVolume?.name ?? "",
+        daemonJson: renderDaemonJson(daemon, args.registryNetworkAddress),
+      }),
+      { parent: this },
+    );
+    const connection = dindConnection(daemon, workloads, certsVolume?.name ?? "", args.registryNetworkAddress);
+    const clients = declareClients(name, this, args, connection, [this.daemon, ...args.dependsOn]);
+    this.dockerHost = connection.dockerHost;
+    this.certPath = daemon.tls ? CLIENT_CERT_DIR : "";
+    this.clientNames = clients.map((client) => client.name);
+    this.dataVolumeName = dataVolume.name;
+    this.registerOutputs({ dockerHost: this.dockerHost, certPath: this.certPath, clientNames: this.clientNames, dataVolumeName: this.dataVolumeName });
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers on this machine.
+# An engine that already answers is left alone; otherwise Debian's docker.io is
+# installed when dockerd is missing, stale state from a killed daemon is cleared,
+# and dockerd is started in the background (there is no systemd on CI machines).
+set -eu
+
+log() { printf '[engine-up] %s\n' "$*" >&2; }
+
+readonly WAIT_SECONDS="${ENGINE_WAIT_SECONDS:-60}"
+readonly DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dind-stack-dockerd.log}"
+
+engine_answers() {
+  docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+# Removes a pid file whose process is gone; a live one is kept.
+clear_stale_pidfile() {
+  local file="$1" pid
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file" 2>/dev/null || true)"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    log "pid file $file belongs to running process $pid; keeping it"
+    return 0
+  fi
+  log "removing stale pid file $file (pid '${pid}' is not running)"
+  rm -f "$file"
+}
+
+if engine_answers; then
+  log "engine already answers (server $(docker version --format '{{.Server.Version}}')); leaving it alone"
+  exit 0
+fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  log "dockerd not installed; installing Debian's docker.io"
+  apt-get update -qq
+  apt-get install -y -qq docker.io >/dev/null
+fi
+
+clear_stale_pidfile /var/run/docker.pid
+clear_stale_pidfile /var/run/docker/containerd/containerd.pid
+if [ -S /var/run/docker.sock ] && ! pgrep -x dockerd >/dev/null 2>&1; then
+  log "removing socket left by a dockerd that is no longer running"
+  rm -f /var/run/docker.sock
+fi
+
+log "starting dockerd in the background (log: $DOCKERD_LOG)"
+nohup dockerd >"$DOCKERD_LOG" 2>&1 &
+
+for _ in $(seq 1 "$WAIT_SECONDS"); do
+  if engine_answers; then
+    log "engine ready: server $(docker version --format '{{.Server.Version}}'), storage $(docker info --format '{{.Driver}}'), cgroup v$(docker info --format '{{.CgroupVersion}}')"
+    exit 0
+  fi
+  sleep 1
+done
+
+log "engine did not answer within ${WAIT_SECONDS}s; last lines of $DOCKERD_LOG:"
+tail -n 30 "$DOCKERD_LOG" >&2 || true
+exit 1

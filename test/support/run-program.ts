@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** A resource the program registered, as the mock monitor saw it. */
+export interface RecordedResource {
+  /** Type token, e.g. `docker:index/container:Container`. */
+  type: string;
+  /** Logical name. */
+  name: string;
+  /** Inputs as sent to the engine (secrets unwrapped). */
+  inputs: Record<string, any>;
+  /** Paths (e.g. `uploads.0.content`) of inputs that were sent as secrets. */
+  secretPaths: string[];
+  /** Order in which registration started and finished (shared counter). */
+  started: number;
+  finished: number;
+}
+
+/** Produces the id and state of a resource; by default the inputs plus what the docker provider would compute. */
+export type Realize = (type: string, name: string, inputs: Record<string, any>) => Promise<{ id: string; state: Record<string, any> }>;
+
+/** Replaces Pulumi's secret wrappers with their plain values. */
+export function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unwrapSecrets(inner)]));
+  }
+  return value;
+}
+
+/** The paths of secret values inside `value`. */
+export function secretPathsOf(value: any, prefix = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((inner, index) => secretPathsOf(inner, `${prefix}${index}.`));
+  if (value && typeof value === "object") {
+    if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return [prefix.replace(/\.$/, "")];
+    return Object.entries(value).flatMap(([key, inner]) => secretPathsOf(inner, `${prefix}${key}.`));
+  }
+  return [];
+}
+
+/** What a mocked docker provider answers: ids and computed outputs. */
+export async function fakeRealize(type: string, name: string, inputs: Record<string, any>): Promise<{ id: string; state: Record<string, any> }> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const fakeDigest = `sha256:${Buffer.from(name).toString("hex").padEnd(64, "0").slice(0, 64)}`;
+  switch (type) {
+    case "docker:index/image:Image":
+      return { id: fakeDigest, state: { ...inputs, repoDigest: fakeDigest } };
+    case "docker:index/remoteImage:RemoteImage":
+      return { id: `${fakeDigest}${inputs.name}`, state: { ...inputs, imageId: fakeDigest, repoDigest: `${inputs.name}@${fakeDigest}` } };
+    default:
+      return { id: `${name}-id`, state: inputs };
+  }
+}
+
+/** Result of one run of index.ts under mocks. */
+export interface ProgramRun {
+  /** Every registered resource, in registration order. */
+  resources: RecordedResource[];
+  /** The stack outputs, resolved. */
+  outputs: Record<string, unknown>;
+}
+
+async function resolveDeep(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([key, inner]) => [key, await resolveDeep(inner)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/**
+ * Runs index.ts under Pulumi mocks for `stack` with `config` (namespace:key → string).
+ * Mocks and config are process-global, so each run gets a fresh module registry.
+ */
+export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[] = [], realize: Realize = fakeRealize): Promise<ProgramRun> {
+  const resources: RecordedResource[] = [];
+  let clock = 0;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: async (args) => {
+        const record: RecordedResource = {
+          type: args.type,
+          name: args.name,
+          inputs: unwrapSecrets(args.inputs),
+          secretPaths: secretPathsOf(args.inputs),
+          started: ++clock,
+          finished: 0,
+        };
+        resources.push(record);
+        const result = await realize(args.type, args.name, record.inputs);
+        record.finished = ++clock;
+        return result;
+      },
+      call: (args) => args.inputs,
+    },
+    "dind-stack",
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  let program: Record<string, unknown> = {};
+  await jest.isolateModulesAsync(async () => {
+    program = await import("../../index");
+  });
+  const outputs = (await resolveDeep({ ...program })) as Record<string, unknown>;
+  return { resources, outputs };
+}

@@ -1,0 +1,42 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+
+/** The repository root. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The stacks that have a config file in stacks/. */
+export function stackNames(): string[] {
+  return fs
+    .readdirSync(path.join(REPO_ROOT, "stacks"))
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
+/**
+ * A stack's config as Pulumi hands it to the program: `namespace:key` to a string,
+ * structured values as JSON text.
+ */
+export function stackConfig(stack: string): Record<string, string> {
+  const file = path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`);
+  const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(parsed.config ?? {}).map(([key, value]) => [key, typeof value === "object" ? JSON.stringify(value) : String(value)]),
+  );
+}
+
+/** Merges structured overrides into a config map (a shallow merge per top-level key). */
+export function withOverrides(config: Record<string, string>, overrides: Record<string, unknown>): Record<string, string> {
+  const merged = { ...config };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key] !== undefined && /^\s*\{/.test(merged[key]) ? JSON.parse(merged[key]) : undefined;
+    merged[key] =
+      typeof value === "object" && value !== null && !Array.isArray(value)
+        ? JSON.stringify({ ...(current ?? {}), ...value })
+        : typeof value === "string"
+          ? value
+          : JSON.stringify(value);
+  }
+  return merged;
+}
