@@ -13,6 +13,36 @@ export interface RecordedResource {
   /** Order in which registration started and finished (shared counter). */
   started: number;
   finished: number;
+  /** Resource options as sent to the engine: parent and explicit dependencies (logical names), retainOnDelete. */
+  options: { parent?: string; dependsOn: string[]; retainOnDelete: boolean };
+}
+
+/** The logical name at the end of a URN. */
+function nameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+interface RegisterRequest {
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getRetainondelete(): boolean;
+}
+
+/** Records the resource options of every registration, which the mocks API does not pass on. */
+function recordOptions(): Map<string, RecordedResource["options"]> {
+  const options = new Map<string, RecordedResource["options"]>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (request: RegisterRequest, callback: unknown) => unknown };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    options.set(request.getName(), {
+      parent: request.getParent() ? nameOfUrn(request.getParent()) : undefined,
+      dependsOn: request.getDependenciesList().map(nameOfUrn),
+      retainOnDelete: request.getRetainondelete(),
+    });
+    return register(request, callback);
+  };
+  return options;
 }
 
 /** Produces the id and state of a resource; by default the inputs plus what the docker provider would compute. */
@@ -87,6 +117,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
           secretPaths: secretPathsOf(args.inputs),
           started: ++clock,
           finished: 0,
+          options: options.get(args.name) ?? { dependsOn: [], retainOnDelete: false },
         };
         resources.push(record);
         const result = await realize(args.type, args.name, record.inputs);
@@ -99,6 +130,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     stack,
     false,
   );
+  const options = recordOptions();
   pulumi.runtime.setAllConfig(config, secretKeys);
   let program: Record<string, unknown> = {};
   await jest.isolateModulesAsync(async () => {

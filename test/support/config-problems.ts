@@ -1,0 +1,30 @@
+import { ConfigError } from "../../components/config/config-error";
+import { parseSettings } from "../../components/config/parse-settings";
+import { RuleContext } from "../../components/config/rules";
+import { Settings } from "../../components/config/schema";
+
+/** A context where only `existing` files exist and `secrets` keys were set as secrets. */
+export function ruleContext(existing: string[] = [], secrets: string[] = ["registryPassword", "registryProxyPassword"]): RuleContext {
+  return { isFile: (path) => existing.includes(path), isSecret: (name) => secrets.includes(name) };
+}
+
+/** Encodes a config object the way Pulumi hands it to the program (objects as JSON text). */
+export function encode(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+/** Parses a config (keys without namespace), returning the settings. */
+export function parse(config: Record<string, unknown>, context: RuleContext = ruleContext()): Settings {
+  return parseSettings("test", encode(config), context);
+}
+
+/** The problem lines (`key: message`) a config produces; fails the test if it parses. */
+export function problemLines(config: Record<string, unknown>, context: RuleContext = ruleContext()): string[] {
+  try {
+    parse(config, context);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.key}: ${problem.message}`);
+    throw error;
+  }
+  throw new Error(`config was accepted: ${JSON.stringify(config)}`);
+}

@@ -1,0 +1,155 @@
+import { problemLines, ruleContext } from "../../support/config-problems";
+
+// Each row: a bad config (keys without the `dind-stack:` namespace) and the exact error line.
+const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
+  ["mode typo", { mode: "dinD" }, 'dind-stack:mode: got "dinD"; allowed: one of "dind", "dood" (did you mean "dind"?)'],
+  ["target not available", { target: "kubernetes" }, 'dind-stack:target: got "kubernetes"; allowed: one of "docker"'],
+  [
+    "unknown top-level key",
+    { registy: { port: 5000 } },
+    'dind-stack:registy: unknown key (did you mean "registry"?); allowed keys: target, mode, dindImage, registry, daemon, workloads, kubernetes, registryPassword, registryProxyPassword',
+  ],
+  [
+    "unknown nested key",
+    { daemon: { tsl: true } },
+    'dind-stack:daemon.tsl: unknown key (did you mean "tls"?); allowed keys: insecureRegistries, registryMirrors, mtu, dns, storageDriver, logOpts, tls, iptables, extraArgs',
+  ],
+  ["mtu too large", { daemon: { mtu: 70000 } }, "dind-stack:daemon.mtu: got 70000; allowed: an integer from 576 to 65535"],
+  ["mtu not a number", { daemon: { mtu: "abc" } }, 'dind-stack:daemon.mtu: got "abc"; allowed: an integer from 576 to 65535'],
+  ["port zero", { registry: { port: 0 } }, "dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535"],
+  ["port fractional", { registry: { port: 5000.5 } }, "dind-stack:registry.port: got 5000.5; allowed: an integer from 1 to 65535"],
+  ["bind address not an IP", { registry: { bindAddress: "localhost" } }, 'dind-stack:registry.bindAddress: got "localhost"; allowed: an IPv4 or IPv6 address'],
+  [
+    "sha256 malformed",
+    { dindImage: { sha256: "99792DEC" } },
+    'dind-stack:dindImage.sha256: got "99792DEC"; allowed: 64 lowercase hex digits (the sha256sum of the tarball)',
+  ],
+  ["version not a release", { dindImage: { dockerVersion: "latest", sha256: "a".repeat(64) } }, 'dind-stack:dindImage.dockerVersion: got "latest"; allowed: a Docker release version such as "24.0.6"'],
+  ["arch not supported", { dindImage: { arch: "arm64" } }, 'dind-stack:dindImage.arch: got "arm64"; allowed: one of "x86_64", "aarch64"'],
+  [
+    "no pinned checksum",
+    { dindImage: { dockerVersion: "25.0.0" } },
+    "dind-stack:dindImage.sha256: missing; allowed: 64 lowercase hex digits, required because no trusted checksum is pinned for docker 25.0.0 (x86_64)",
+  ],
+  [
+    "no pinned checksum for aarch64",
+    { dindImage: { arch: "aarch64" } },
+    "dind-stack:dindImage.sha256: missing; allowed: 64 lowercase hex digits, required because no trusted checksum is pinned for docker 24.0.6 (aarch64)",
+  ],
+  [
+    "local tarball missing",
+    { dindImage: { localTarball: "downloads/docker-24.0.6.tgz" } },
+    'dind-stack:dindImage.localTarball: got "downloads/docker-24.0.6.tgz", which is not an existing file; allowed: the path of a downloaded docker-<version>.tgz (absolute, or relative to the project directory)',
+  ],
+  [
+    "dood without opt-in",
+    { mode: "dood" },
+    'dind-stack:mode: got "dood" without dind-stack:workloads.allowDood: true; allowed: "dind", or "dood" once the stack opts in (DooD mounts the host\'s Docker socket: root on the host)',
+  ],
+  [
+    "auth without password",
+    { registry: { auth: { username: "ci" } } },
+    "dind-stack:registryPassword: missing; allowed: a secret of 8 to 72 bytes, required because dind-stack:registry.auth is set",
+  ],
+  [
+    "password too short",
+    { registry: { auth: { username: "ci" } }, registryPassword: "short" },
+    "dind-stack:registryPassword: got a secret value (not shown); allowed: a secret of 8 to 72 bytes",
+  ],
+  [
+    "password without auth",
+    { registryPassword: "long-enough-secret" },
+    "dind-stack:registryPassword: got a secret value (not shown) without dind-stack:registry.auth; allowed: only together with registry.auth.username",
+  ],
+  [
+    "proxy password without proxy user",
+    { registry: { proxy: { remoteUrl: "https://mirror.example" } }, registryProxyPassword: "long-enough-secret" },
+    "dind-stack:registryProxyPassword: got a secret value (not shown) without dind-stack:registry.proxy.username; allowed: only together with registry.proxy.username",
+  ],
+  [
+    "flag owned by the entrypoint",
+    { daemon: { extraArgs: ["--host=tcp://0.0.0.0:2375"] } },
+    'dind-stack:daemon.extraArgs[0]: got "--host=tcp://0.0.0.0:2375", a flag the stack sets itself (set by the entrypoint); allowed: any other dockerd flag',
+  ],
+  [
+    "flag owned by a config key",
+    { daemon: { extraArgs: ["--debug", "--mtu=1400"] } },
+    'dind-stack:daemon.extraArgs[1]: got "--mtu=1400", a flag the stack sets itself via dind-stack:daemon.mtu; allowed: any other dockerd flag',
+  ],
+  [
+    "short flag",
+    { daemon: { extraArgs: ["-H"] } },
+    'dind-stack:daemon.extraArgs[0]: got "-H"; allowed: a dockerd flag such as "--experimental" or "--default-ulimit=nofile=65536:65536"',
+  ],
+  [
+    "duplicate client names",
+    { workloads: { clients: [{ name: "runner" }, { name: "runner" }] } },
+    'dind-stack:workloads.clients[1]: got duplicate client name "runner" (also at [0]); allowed: each client name once',
+  ],
+  ["too many clients", { workloads: { clients: [{ name: "runner", count: 21 }] } }, "dind-stack:workloads.clients[0].count: got 21; allowed: an integer from 0 to 20"],
+  [
+    "client name not a DNS label",
+    { workloads: { clients: [{ name: "Runner_1" }] } },
+    'dind-stack:workloads.clients[0].name: got "Runner_1"; allowed: a DNS label: lowercase letters, digits and -, at most 63, not starting or ending with -',
+  ],
+  [
+    "client without name",
+    { workloads: { clients: [{ count: 1 }] } },
+    "dind-stack:workloads.clients[0].name: missing; allowed: a DNS label: lowercase letters, digits and -, at most 63, not starting or ending with -",
+  ],
+  [
+    "bad env name",
+    { workloads: { clients: [{ name: "runner", env: { "1BAD": "x" } }] } },
+    'dind-stack:workloads.clients[0].env.1BAD: got key "1BAD"; allowed: environment variable names',
+  ],
+  [
+    "insecure registry with scheme",
+    { daemon: { insecureRegistries: ["http://registry:5000"] } },
+    'dind-stack:daemon.insecureRegistries[0]: got "http://registry:5000"; allowed: a registry host[:port] or a CIDR, such as "registry:5000" or "10.0.0.0/8"',
+  ],
+  ["dns not an IP", { daemon: { dns: ["8.8.8"] } }, 'dind-stack:daemon.dns[0]: got "8.8.8"; allowed: an IPv4 or IPv6 address'],
+  ["log size unit", { daemon: { logOpts: { maxSize: "10MB" } } }, 'dind-stack:daemon.logOpts.maxSize: got "10MB"; allowed: a size with unit k, m or g, such as "10m"'],
+  [
+    "storage driver typo",
+    { daemon: { storageDriver: "overlay" } },
+    'dind-stack:daemon.storageDriver: got "overlay"; allowed: one of "overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs" (did you mean "overlay2"?)',
+  ],
+  [
+    "image reference with uppercase",
+    { registry: { image: "Registry:2" } },
+    'dind-stack:registry.image: got "Registry:2"; allowed: an image reference such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim"',
+  ],
+  ["download URL not http", { dindImage: { downloadUrl: "ftp://mirror.example/docker" } }, 'dind-stack:dindImage.downloadUrl: got "ftp://mirror.example/docker"; allowed: an http:// or https:// URL'],
+  [
+    "package with shell",
+    { dindImage: { extraPackages: ["git; rm -rf /"] } },
+    'dind-stack:dindImage.extraPackages[0]: got "git; rm -rf /"; allowed: a Debian package name such as "git" or "git=1:2.39.5-0+deb12u1"',
+  ],
+  [
+    "section given as a string",
+    { registry: "registry:2" },
+    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy',
+  ],
+  ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
+  ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],
+  ["quantity unit", { kubernetes: { dataVolumeSize: "20GB" } }, 'dind-stack:kubernetes.dataVolumeSize: got "20GB"; allowed: a Kubernetes quantity such as "20Gi"'],
+  ["list given as a string", { daemon: { dns: "1.1.1.1" } }, 'dind-stack:daemon.dns: got "1.1.1.1"; allowed: a list of at most 3 items, each an IPv4 or IPv6 address'],
+];
+
+describe("bad configs are refused with an error naming the key, the value and what is allowed", () => {
+  test("the table is substantial", () => {
+    expect(BAD_CONFIGS.length).toBeGreaterThanOrEqual(25);
+  });
+
+  test.each(BAD_CONFIGS)("%s", (_title, config, expected) => {
+    expect(problemLines(config)).toEqual([expected]);
+  });
+
+  test("a secret set in plain text is refused without echoing it", () => {
+    const lines = problemLines({ registry: { auth: { username: "ci" } }, registryPassword: "plain-text-password" }, ruleContext([], []));
+    expect(lines).toEqual([
+      "dind-stack:registryPassword: got a plain-text value (not shown); allowed: a secret, set with `pulumi config set --secret dind-stack:registryPassword`",
+    ]);
+    expect(lines.join("\n")).not.toContain("plain-text-password");
+  });
+});

@@ -1,0 +1,49 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DOCKERFILE_DIR, stageBuildContext } from "../../../components/dind-image/build-context";
+
+describe("staging the DinD build context", () => {
+  let work: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "dind-stack-context-"));
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  test("without a tarball: the repo's build files and an empty offline folder", () => {
+    const context = stageBuildContext(path.join(work, "ctx"));
+    for (const file of fs.readdirSync(DOCKERFILE_DIR)) {
+      expect(fs.readFileSync(path.join(context, file))).toEqual(fs.readFileSync(path.join(DOCKERFILE_DIR, file)));
+    }
+    expect(fs.readdirSync(path.join(context, "offline"))).toEqual([".keep"]);
+  });
+
+  test("the entrypoint stays executable", () => {
+    const context = stageBuildContext(path.join(work, "ctx"));
+    const scripts = fs.readdirSync(context).filter((file) => file.endsWith(".sh"));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(fs.statSync(path.join(context, script)).mode & 0o111).not.toBe(0);
+  });
+
+  test("with a tarball: exactly that tarball, at the path the build arg names; a stale one is removed", () => {
+    const tarball = path.join(work, "docker.tgz");
+    fs.writeFileSync(tarball, "tarball bytes");
+    const ctx = path.join(work, "ctx");
+    fs.mkdirSync(path.join(ctx, "offline"), { recursive: true });
+    fs.writeFileSync(path.join(ctx, "offline", "docker-old.tgz"), "old");
+    stageBuildContext(ctx, tarball, "offline/docker-24.0.6-x86_64.tgz");
+    expect(fs.readdirSync(path.join(ctx, "offline")).sort()).toEqual([".keep", "docker-24.0.6-x86_64.tgz"]);
+    expect(fs.readFileSync(path.join(ctx, "offline", "docker-24.0.6-x86_64.tgz"), "utf8")).toBe("tarball bytes");
+  });
+
+  test("restaging after the tarball changed picks up the new bytes", () => {
+    const tarball = path.join(work, "docker.tgz");
+    const ctx = path.join(work, "ctx");
+    fs.writeFileSync(tarball, "first");
+    stageBuildContext(ctx, tarball, "offline/t.tgz");
+    fs.rmSync(tarball);
+    fs.writeFileSync(tarball, "second, longer");
+    stageBuildContext(ctx, tarball, "offline/t.tgz");
+    expect(fs.readFileSync(path.join(ctx, "offline", "t.tgz"), "utf8")).toBe("second, longer");
+  });
+});

@@ -1,0 +1,49 @@
+import { doodDaemonJsonSnippet, renderDaemonJson } from "../../../components/workloads/daemon-json";
+import { parse } from "../../support/config-problems";
+
+describe("daemon.json of the DinD daemons", () => {
+  test("defaults: only the stack's registry is insecure, logs rotate, nothing else is set", () => {
+    expect(renderDaemonJson(parse({}).daemon, "registry:5000")).toEqual({
+      "insecure-registries": ["registry:5000"],
+      "log-driver": "json-file",
+      "log-opts": { "max-size": "10m", "max-file": "3" },
+    });
+  });
+
+  test("every configured key is rendered under dockerd's name", () => {
+    const daemon = parse({
+      daemon: {
+        insecureRegistries: ["registry:5000", "10.0.0.0/8"],
+        registryMirrors: ["https://hub-mirror.example"],
+        mtu: 1400,
+        dns: ["10.0.0.2", "10.0.0.3"],
+        storageDriver: "overlay2",
+        logOpts: { maxSize: "50m", maxFile: 5 },
+      },
+    }).daemon;
+    expect(renderDaemonJson(daemon, "registry:5000")).toEqual({
+      "insecure-registries": ["registry:5000", "10.0.0.0/8"],
+      "registry-mirrors": ["https://hub-mirror.example"],
+      mtu: 1400,
+      dns: ["10.0.0.2", "10.0.0.3"],
+      "storage-driver": "overlay2",
+      "log-driver": "json-file",
+      "log-opts": { "max-size": "50m", "max-file": "5" },
+    });
+  });
+
+  test("never carries `hosts`, which would clash with the entrypoint's --host", () => {
+    const json = renderDaemonJson(parse({ daemon: { extraArgs: ["--debug"] } }).daemon, "registry:5000");
+    expect(Object.keys(json)).not.toContain("hosts");
+  });
+});
+
+describe("DooD daemon.json snippet", () => {
+  test.each([
+    ["127.0.0.1:5000", undefined],
+    ["[::1]:5000", undefined],
+    ["10.1.2.3:5000", '{"insecure-registries":["10.1.2.3:5000"]}'],
+  ])("registry at %s needs %s", (address, expected) => {
+    expect(doodDaemonJsonSnippet(address)).toBe(expected);
+  });
+});
