@@ -14,7 +14,9 @@ module.exports = {
       displayName: "engine",
       testMatch: ["<rootDir>/test/engine/**/*.test.ts"],
       globalSetup: "<rootDir>/test/engine/support/global-setup.ts",
+      globalTeardown: "<rootDir>/test/engine/support/global-teardown.ts",
       slowTestThreshold: 120,
+      testTimeout: 300_000,
     },
   ],
 };

@@ -25,8 +25,8 @@ export function registryEnv(settings: RegistrySettings): string[] {
  */
 export const REGISTRY_HEALTHCHECK = {
   tests: ["CMD-SHELL", "wget -S -O /dev/null http://127.0.0.1:5000/v2/ 2>&1 | grep -Eq 'HTTP/[0-9.]+ (200|401)'"],
-  interval: "5s",
+  interval: "2s",
   timeout: "3s",
   startPeriod: "2s",
-  retries: 10,
+  retries: 15,
 };

@@ -107,6 +107,11 @@ async function resolveDeep(value: unknown): Promise<unknown> {
 export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[] = [], realize: Realize = fakeRealize): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
   let clock = 0;
+  // A failed registration does not reject the program's import; outputs would wait forever.
+  let reportFailure: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    reportFailure = reject;
+  });
   await pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
@@ -120,7 +125,10 @@ export async function runProgram(stack: string, config: Record<string, string>, 
           options: options.get(args.name) ?? { dependsOn: [], retainOnDelete: false },
         };
         resources.push(record);
-        const result = await realize(args.type, args.name, record.inputs);
+        const result = await realize(args.type, args.name, record.inputs).catch((error: unknown) => {
+          reportFailure(new Error(`${args.type} ${args.name}: ${error instanceof Error ? error.message : String(error)}`));
+          throw error;
+        });
         record.finished = ++clock;
         return result;
       },
@@ -136,6 +144,6 @@ export async function runProgram(stack: string, config: Record<string, string>, 
   await jest.isolateModulesAsync(async () => {
     program = await import("../../index");
   });
-  const outputs = (await resolveDeep({ ...program })) as Record<string, unknown>;
+  const outputs = (await Promise.race([resolveDeep({ ...program }), failed])) as Record<string, unknown>;
   return { resources, outputs };
 }

@@ -1,0 +1,131 @@
+// Scenario 1: the ci stack (DinD) on a real engine. A client builds inside its DinD
+// daemon, pushes to the registry through the insecure-registry config, the host sees
+// and pulls the result, and a nested container runs.
+import { objectNames } from "../../components/naming";
+import { ProgramRun } from "../support/run-program";
+import { deploy } from "./support/deploy";
+import { engine, execIn, execOk, logsOf, removeByNamePrefix, removeTestObjects } from "./support/engine";
+import { figures } from "./support/figures";
+import { pullToHost, pushFromHost, registryGet, removeHostImage, runToCompletion } from "./support/host-side";
+import { readStandins } from "./support/standins";
+import { ensureBusybox } from "./support/test-images";
+
+const STACK = "test-ci";
+const names = objectNames(STACK);
+const runner = names.client("runner", 1);
+
+describe("ci stack (DinD) on a real engine", () => {
+  let run: ProgramRun;
+  let registryHost: string;
+
+  beforeAll(async () => {
+    await removeByNamePrefix(names.prefix);
+    await ensureBusybox();
+    run = await figures.time("ci: deploy (build image, registry, daemon, 2 clients)", () => deploy({ configOf: "ci", stack: STACK }));
+    registryHost = run.outputs.registryHostAddress as string;
+  }, 900_000);
+
+  afterAll(async () => {
+    await removeHostImage(`${registryHost}/e2e/busybox:1`);
+    await removeHostImage(`${registryHost}/e2e/app:1`);
+    await removeTestObjects({ images: false });
+  }, 120_000);
+
+  test("the daemon is ready over TLS: clients reach it with their certs, storage is overlay2 on the data volume", async () => {
+    const version = await execOk(runner, ["docker", "version", "--format", "{{.Server.Version}}"]);
+    expect(version.stdout.trim()).toContain(readStandins().dockerVersion);
+    const env = (await execOk(runner, ["env"])).stdout;
+    expect(env).toContain("DOCKER_HOST=tcp://docker:2376");
+    expect(env).toContain("DOCKER_TLS_VERIFY=1");
+    const driver = await execOk(runner, ["docker", "info", "--format", "{{.Driver}}"]);
+    expect(driver.stdout.trim()).toBe("overlay2");
+    const clientLog = await logsOf(runner);
+    expect(clientLog).toMatch(/\[dind-client\] daemon at tcp:\/\/docker:2376 ready after \d+s/);
+    const daemonLog = await logsOf(names.daemonContainer);
+    expect(daemonLog).toMatch(/iptables/i);
+    expect(daemonLog).not.toMatch(/WARNING.*vfs/);
+  });
+
+  test("the daemon trusts exactly the stack's registry over plain HTTP", async () => {
+    const indexConfigs = JSON.parse((await execOk(runner, ["docker", "info", "--format", "{{json .RegistryConfig.IndexConfigs}}"])).stdout);
+    expect(indexConfigs["registry:5000"]).toMatchObject({ Name: "registry:5000", Secure: false });
+    const cidrs = JSON.parse((await execOk(runner, ["docker", "info", "--format", "{{json .RegistryConfig.InsecureRegistryCIDRs}}"])).stdout);
+    expect(cidrs).toEqual(["127.0.0.0/8"]);
+  });
+
+  test("an image pushed from the host is pulled inside DinD and a nested container runs from it", async () => {
+    await figures.time("ci: host push of busybox to the registry", () => pushFromHost("dind-stack-test/busybox:local", `${registryHost}/e2e/busybox:1`));
+    await figures.time("ci: pull inside DinD from registry:5000", () => execOk(runner, ["docker", "pull", "registry:5000/e2e/busybox:1"]));
+    const nested = await figures.time("ci: nested docker run", () =>
+      execOk(runner, ["docker", "run", "--rm", "--network", "none", "registry:5000/e2e/busybox:1", "echo", "nested-ok"]),
+    );
+    expect(nested.stdout.trim()).toBe("nested-ok");
+  });
+
+  test("a client builds inside DinD, pushes to the registry, and the host sees and pulls the image", async () => {
+    const script = [
+      "set -eu",
+      "mkdir -p /tmp/app && cd /tmp/app",
+      "printf 'FROM registry:5000/e2e/busybox:1\\nRUN echo built-in-dind > /proof\\n' > Dockerfile",
+      "docker build -q -t registry:5000/e2e/app:1 .",
+    ].join("\n");
+    await figures.time("ci: build inside DinD", () => execOk(runner, ["sh", "-c", script]));
+    await figures.time("ci: push from DinD to registry:5000", () => execOk(runner, ["docker", "push", "registry:5000/e2e/app:1"]));
+
+    const catalog = await registryGet(registryHost, "/v2/_catalog");
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.repositories).toEqual(expect.arrayContaining(["e2e/app", "e2e/busybox"]));
+    expect((await registryGet(registryHost, "/v2/e2e/app/tags/list")).body).toEqual({ name: "e2e/app", tags: ["1"] });
+
+    await figures.time("ci: host pull from 127.0.0.1 registry", () => pullToHost(`${registryHost}/e2e/app:1`));
+    const proof = await runToCompletion({ Image: `${registryHost}/e2e/app:1`, Cmd: ["cat", "/proof"], HostConfig: { NetworkMode: "none" } });
+    expect(proof).toEqual({ exitCode: 0, log: "built-in-dind\n" });
+  });
+
+  test("the second client shares the daemon and its cache", async () => {
+    const images = await execOk(names.client("runner", 2), ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    expect(images.stdout.split("\n")).toContain("registry:5000/e2e/app:1");
+  });
+
+  test("a client without certificates, or with certificates from another CA, is refused", async () => {
+    const probe = (script: string) =>
+      runToCompletion({
+        Image: (run.outputs.dindImage as { ref: string }).ref,
+        Entrypoint: ["sh", "-c", script],
+        HostConfig: { NetworkMode: names.network, Binds: [`${names.certsVolume}:/certs/client:ro`] },
+      });
+    const noCerts = await probe("unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH; docker -H tcp://docker:2376 version 2>&1; echo exit=$?");
+    expect(noCerts.log).toMatch(/exit=[1-9]/);
+    expect(noCerts.log).toMatch(/HTTP request to an HTTPS server/i);
+
+    const foreignCert = await probe(
+      [
+        "set -u; cd /tmp",
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -subj /CN=other-ca -days 1 2>/dev/null",
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout key.pem -out client.csr -subj /CN=intruder 2>/dev/null",
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 2>/dev/null",
+        "echo '--- trusting the real CA, presenting a foreign client cert'",
+        "docker --tlsverify --tlscacert /certs/client/ca.pem --tlscert cert.pem --tlskey key.pem -H tcp://docker:2376 version 2>&1; echo exit=$?",
+        "echo '--- trusting a foreign CA'",
+        "docker --tlsverify --tlscacert ca.pem --tlscert /certs/client/cert.pem --tlskey /certs/client/key.pem -H tcp://docker:2376 version 2>&1; echo exit=$?",
+        "echo '--- the real client cert'",
+        "docker --tlsverify --tlscacert /certs/client/ca.pem --tlscert /certs/client/cert.pem --tlskey /certs/client/key.pem -H tcp://docker:2376 version --format '{{.Server.Version}}' 2>&1; echo exit=$?",
+      ].join("\n"),
+    );
+    const [, foreignClient, foreignCa, genuine] = foreignCert.log.split(/^--- .*$/m);
+    expect(foreignClient).toMatch(/exit=[1-9]/);
+    expect(foreignClient).toMatch(/bad certificate|certificate required|unknown certificate authority|tls/i);
+    expect(foreignCa).toMatch(/exit=[1-9]/);
+    expect(foreignCa).toMatch(/certificate signed by unknown authority|x509/i);
+    expect(genuine).toMatch(/exit=0/);
+  });
+
+  test("what a client runs on the daemon stays off the host engine", async () => {
+    const inner = await execIn(runner, ["docker", "run", "-d", "--network", "none", "--name", "isolation-probe", "registry:5000/e2e/busybox:1", "sleep", "60"]);
+    expect(inner.exitCode).toBe(0);
+    expect((await execOk(runner, ["docker", "ps", "--format", "{{.Names}}"])).stdout).toContain("isolation-probe");
+    const hostNames = (await engine.listContainers({ all: true })).flatMap((info) => info.Names);
+    expect(hostNames).not.toContain("/isolation-probe");
+    await execOk(runner, ["docker", "rm", "-f", "isolation-probe"]);
+  });
+});

@@ -1,0 +1,223 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Docker from "dockerode";
+import * as tar from "tar-stream";
+import { engine, TEST_RUN_ID, TEST_RUN_LABEL, waitHealthy } from "./engine";
+import { grantPrivileges, PrivilegeMode } from "./privileges";
+import { figures } from "./figures";
+
+/** Outcome of realizing one resource: the provider id and the state (inputs plus computed outputs). */
+export interface Realized {
+  /** Provider id. */
+  id: string;
+  /** Output state. */
+  state: Record<string, any>;
+}
+
+type Fields = Record<string, any>;
+
+/** Fails when `inputs` carries a field the realizer does not map, naming it, so nothing declared goes unexercised. */
+function onlyFields(type: string, name: string, inputs: Fields, supported: readonly string[]): void {
+  for (const [field, value] of Object.entries(inputs)) {
+    if (value === undefined || supported.includes(field)) continue;
+    throw new Error(`realizer: ${type} ${name} sets field "${field}", which the test harness does not realize`);
+  }
+}
+
+/** The docker provider's duration strings ("5s", "1m30s", "500ms") in nanoseconds. */
+export function durationNs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const units: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  const pattern = /(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)/g;
+  let consumed = 0;
+  for (const match of text.matchAll(pattern)) {
+    total += Number(match[1]) * units[match[2]];
+    consumed += match[0].length;
+  }
+  if (consumed !== text.length || consumed === 0) throw new Error(`realizer: cannot read duration "${text}"`);
+  return total;
+}
+
+function labelMap(labels: { label: string; value: string }[] | undefined): Record<string, string> {
+  return { ...Object.fromEntries((labels ?? []).map((entry) => [entry.label, entry.value])), [TEST_RUN_LABEL]: TEST_RUN_ID };
+}
+
+function filesUnder(root: string, dir = ""): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(root, relative) : [relative];
+  });
+}
+
+/** docker.Image: a local build (the provider's skipPush mode) through the engine's API, classic builder. */
+async function realizeImage(name: string, inputs: Fields): Promise<Realized> {
+  onlyFields("Image", name, inputs, ["imageName", "build", "skipPush", "buildOnPreview"]);
+  const build: Fields = inputs.build ?? {};
+  onlyFields("Image.build", name, build, ["context", "dockerfile", "args", "platform", "network"]);
+  if (inputs.skipPush !== true) throw new Error(`realizer: Image ${name} would be pushed (skipPush is not true); the harness only builds`);
+  const context = path.resolve(build.context ?? ".");
+  const dockerfile = path.relative(context, path.resolve(build.dockerfile ?? path.join(context, "Dockerfile")));
+  const started = Date.now();
+  const stream = await engine.buildImage(
+    { context, src: filesUnder(context) },
+    {
+      t: inputs.imageName,
+      dockerfile,
+      buildargs: build.args ?? {},
+      platform: build.platform,
+      networkmode: build.network,
+      labels: { [TEST_RUN_LABEL]: TEST_RUN_ID },
+      forcerm: true,
+      version: "1",
+    } as Docker.ImageBuildOptions,
+  );
+  const log: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    engine.modem.followProgress(
+      stream,
+      (error: Error | null, output: Fields[]) => {
+        const failure = error ?? output.find((item) => item.error)?.error;
+        if (failure) reject(new Error(`building ${inputs.imageName} failed: ${failure}\n--- build log ---\n${log.join("")}`));
+        else resolve();
+      },
+      (event: Fields) => log.push(event.stream ?? (event.error ? `${event.error}\n` : "")),
+    );
+  });
+  figures.record(`image build ${inputs.imageName}`, (Date.now() - started) / 1000, "s");
+  const image = await engine.getImage(inputs.imageName).inspect();
+  return { id: image.Id, state: { ...inputs, repoDigest: image.Id, baseImageName: inputs.imageName, registryServer: "", context: build.context, dockerfile: build.dockerfile } };
+}
+
+/** docker.RemoteImage: use the local image, or pull it (where a registry answers). */
+async function realizeRemoteImage(name: string, inputs: Fields): Promise<Realized> {
+  onlyFields("RemoteImage", name, inputs, ["name", "keepLocally"]);
+  let image = await engine.getImage(inputs.name).inspect().catch(() => undefined);
+  if (!image) {
+    const stream = await engine.pull(inputs.name);
+    await new Promise((resolve, reject) => engine.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve(undefined))));
+    image = await engine.getImage(inputs.name).inspect();
+  }
+  return { id: `${image.Id}${inputs.name}`, state: { ...inputs, imageId: image.Id, repoDigest: image.RepoDigests?.[0] ?? "" } };
+}
+
+async function realizeNetwork(name: string, inputs: Fields): Promise<Realized> {
+  onlyFields("Network", name, inputs, ["name", "driver", "labels"]);
+  const network = await engine.createNetwork({ Name: inputs.name, Driver: inputs.driver ?? "bridge", Labels: labelMap(inputs.labels), CheckDuplicate: true });
+  return { id: network.id, state: inputs };
+}
+
+async function realizeVolume(name: string, inputs: Fields): Promise<Realized> {
+  onlyFields("Volume", name, inputs, ["name", "labels"]);
+  // Like `docker volume create`, creating an existing volume returns it unchanged (its data kept).
+  await engine.createVolume({ Name: inputs.name, Labels: labelMap(inputs.labels) });
+  return { id: inputs.name, state: inputs };
+}
+
+const CONTAINER_FIELDS = [
+  "name", "image", "envs", "command", "entrypoints", "volumes", "ports", "networksAdvanced", "restart",
+  "healthcheck", "privileged", "hostname", "labels", "uploads", "wait", "waitTimeout",
+] as const;
+
+/** The engine's create-container body for the docker provider's Container inputs. */
+export function containerCreateOptions(inputs: Fields): Docker.ContainerCreateOptions {
+  const binds = (inputs.volumes ?? []).map((volume: Fields) => {
+    onlyFields("Container.volumes", inputs.name, volume, ["volumeName", "hostPath", "containerPath", "readOnly"]);
+    return `${volume.volumeName ?? volume.hostPath}:${volume.containerPath}${volume.readOnly ? ":ro" : ""}`;
+  });
+  const portBindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  const exposed: Record<string, object> = {};
+  for (const port of inputs.ports ?? []) {
+    onlyFields("Container.ports", inputs.name, port, ["internal", "external", "ip", "protocol"]);
+    const key = `${port.internal}/${port.protocol ?? "tcp"}`;
+    exposed[key] = {};
+    portBindings[key] = [{ HostIp: port.ip ?? "0.0.0.0", HostPort: String(port.external ?? "") }];
+  }
+  const [network, ...moreNetworks] = inputs.networksAdvanced ?? [];
+  if (moreNetworks.length > 0) throw new Error(`realizer: Container ${inputs.name} joins more than one network`);
+  if (network) onlyFields("Container.networksAdvanced", inputs.name, network, ["name", "aliases"]);
+  const health = inputs.healthcheck;
+  if (health) onlyFields("Container.healthcheck", inputs.name, health, ["tests", "interval", "timeout", "startPeriod", "retries"]);
+  return {
+    name: inputs.name,
+    Image: inputs.image,
+    Hostname: inputs.hostname,
+    Env: inputs.envs,
+    Cmd: inputs.command,
+    Entrypoint: inputs.entrypoints,
+    Labels: labelMap(inputs.labels),
+    ExposedPorts: exposed,
+    Healthcheck: health && {
+      Test: health.tests,
+      Interval: durationNs(health.interval),
+      Timeout: durationNs(health.timeout),
+      StartPeriod: durationNs(health.startPeriod),
+      Retries: health.retries,
+    },
+    HostConfig: {
+      Binds: binds,
+      PortBindings: portBindings,
+      RestartPolicy: inputs.restart ? { Name: inputs.restart } : undefined,
+      NetworkMode: network?.name,
+    },
+    NetworkingConfig: network ? { EndpointsConfig: { [network.name]: { Aliases: network.aliases ?? [] } } } : undefined,
+  };
+}
+
+/** Uploads files like the provider does: one tar entry named by the full path, extracted at /. */
+async function upload(container: Docker.Container, uploads: Fields[] | undefined): Promise<void> {
+  for (const file of uploads ?? []) {
+    onlyFields("Container.uploads", "upload", file, ["file", "content"]);
+    const pack = tar.pack();
+    pack.entry({ name: file.file, mode: 0o644 }, file.content);
+    pack.finalize();
+    await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: "/" });
+  }
+}
+
+/** docker.Container: create, upload files, start (privileged as the engine allows), wait for health when asked. */
+async function realizeContainer(name: string, inputs: Fields, privilegeMode: () => Promise<PrivilegeMode>): Promise<Realized> {
+  onlyFields("Container", name, inputs, CONTAINER_FIELDS);
+  const options = containerCreateOptions(inputs);
+  if (inputs.privileged) grantPrivileges(options, await privilegeMode());
+  const container = await engine.createContainer(options);
+  await upload(container, inputs.uploads);
+  await container.start();
+  if (inputs.wait) {
+    const waited = await waitHealthy(inputs.name, (inputs.waitTimeout ?? 60) * 1000);
+    figures.record(`healthy after start: ${inputs.name}`, waited / 1000, "s");
+  }
+  return { id: container.id, state: inputs };
+}
+
+/** Realizes docker provider resources on the engine, as the mock monitor receives them. */
+export class Realizer {
+  constructor(private readonly privilegeMode: () => Promise<PrivilegeMode>) {}
+
+  /** Creates the resource on the engine (logging each step); components (dind-stack:*) have no engine object. */
+  async realize(type: string, name: string, inputs: Fields): Promise<Realized> {
+    if (type.startsWith("dind-stack:")) return { id: "", state: {} };
+    const started = Date.now();
+    process.stderr.write(`[harness] realizing ${type} ${name}\n`);
+    const realized = await this.realizeOnEngine(type, name, inputs);
+    process.stderr.write(`[harness] realized ${type} ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return realized;
+  }
+
+  private realizeOnEngine(type: string, name: string, inputs: Fields): Promise<Realized> {
+    switch (type) {
+      case "docker:index/image:Image":
+        return realizeImage(name, inputs);
+      case "docker:index/remoteImage:RemoteImage":
+        return realizeRemoteImage(name, inputs);
+      case "docker:index/network:Network":
+        return realizeNetwork(name, inputs);
+      case "docker:index/volume:Volume":
+        return realizeVolume(name, inputs);
+      case "docker:index/container:Container":
+        return realizeContainer(name, inputs, this.privilegeMode);
+      default:
+        throw new Error(`realizer: resource type ${type} (${name}) is not realized by the test harness`);
+    }
+  }
+}
