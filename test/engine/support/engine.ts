@@ -91,9 +91,12 @@ export async function waitHealthy(container: string, timeoutMs: number): Promise
   return Date.now() - started;
 }
 
-/** Removes every container, network, volume and (with `images`) image labelled with this run's id. */
+/**
+ * Removes every container, network, volume and (with `images`) image carrying the test label,
+ * this run's and any left by an aborted earlier run.
+ */
 export async function removeTestObjects(options: { images: boolean }): Promise<void> {
-  const filters = { label: [`${TEST_RUN_LABEL}=${TEST_RUN_ID}`] };
+  const filters = { label: [TEST_RUN_LABEL] };
   for (const info of await engine.listContainers({ all: true, filters })) {
     await engine.getContainer(info.Id).remove({ force: true, v: true });
   }
