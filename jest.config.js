@@ -15,8 +15,8 @@ module.exports = {
       testMatch: ["<rootDir>/test/engine/**/*.test.ts"],
       globalSetup: "<rootDir>/test/engine/support/global-setup.ts",
       globalTeardown: "<rootDir>/test/engine/support/global-teardown.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/engine/support/timeouts.ts"],
       slowTestThreshold: 120,
-      testTimeout: 300_000,
     },
   ],
 };

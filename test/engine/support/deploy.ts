@@ -1,4 +1,4 @@
-import { ProgramRun, runProgram } from "../../support/run-program";
+import { ProgramRun, RecordedResource, runProgram } from "../../support/run-program";
 import { stackConfig, withOverrides } from "../../support/stack-config";
 import { privilegeMode } from "./privileges";
 import { Realizer } from "./realizer";
@@ -40,4 +40,9 @@ export async function deploy(request: DeployRequest): Promise<ProgramRun> {
   const config = withOverrides(base, { "dind-stack:dindImage": airGappedImageOverrides(imageConfig), ...request.overrides });
   const realizer = new Realizer(() => privilegeMode());
   return runProgram(request.stack, config, request.secretKeys ?? [], (type, name, inputs) => realizer.realize(type, name, inputs));
+}
+
+/** Creates a resource again from the inputs the program declared for it (what a replacement does). */
+export async function recreate(resource: RecordedResource): Promise<void> {
+  await new Realizer(() => privilegeMode()).realize(resource.type, resource.name, resource.inputs);
 }
