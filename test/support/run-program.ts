@@ -106,6 +106,7 @@ async function resolveDeep(value: unknown): Promise<unknown> {
  */
 export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[] = [], realize: Realize = fakeRealize): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
+  const inFlight = new Set<Promise<unknown>>();
   let clock = 0;
   // A failed registration does not reject the program's import; outputs would wait forever.
   let reportFailure: (error: unknown) => void = () => undefined;
@@ -125,10 +126,19 @@ export async function runProgram(stack: string, config: Record<string, string>, 
           options: options.get(args.name) ?? { dependsOn: [], retainOnDelete: false },
         };
         resources.push(record);
-        const result = await realize(args.type, args.name, record.inputs).catch((error: unknown) => {
+        const realization = realize(args.type, args.name, record.inputs);
+        inFlight.add(realization);
+        const result = await realization.catch(async (error: unknown) => {
+          // Report once the realizations already under way have finished, so nothing is
+          // still being created when the caller cleans up.
+          inFlight.delete(realization);
+          await Promise.allSettled([...inFlight]);
           reportFailure(new Error(`${args.type} ${args.name}: ${error instanceof Error ? error.message : String(error)}`));
-          throw error;
+          // Like an engine that stops at the first error: what depends on this resource is
+          // never registered (instead of every dependent failing with a copy of the error).
+          return new Promise<never>(() => undefined);
         });
+        inFlight.delete(realization);
         record.finished = ++clock;
         return result;
       },

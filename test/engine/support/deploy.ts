@@ -37,7 +37,11 @@ export function airGappedImageOverrides(stackImageConfig: Record<string, unknown
 export async function deploy(request: DeployRequest): Promise<ProgramRun> {
   const base = stackConfig(request.configOf);
   const imageConfig = base["dind-stack:dindImage"] ? JSON.parse(base["dind-stack:dindImage"]) : {};
-  const config = withOverrides(base, { "dind-stack:dindImage": airGappedImageOverrides(imageConfig), ...request.overrides });
+  const requested = (request.overrides ?? {}) as Record<string, Record<string, unknown>>;
+  const config = withOverrides(base, {
+    ...requested,
+    "dind-stack:dindImage": { ...airGappedImageOverrides(imageConfig), ...requested["dind-stack:dindImage"] },
+  });
   const realizer = new Realizer(() => privilegeMode());
   return runProgram(request.stack, config, request.secretKeys ?? [], (type, name, inputs) => realizer.realize(type, name, inputs));
 }

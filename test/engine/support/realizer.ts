@@ -78,7 +78,8 @@ async function realizeImage(name: string, inputs: Fields): Promise<Realized> {
       stream,
       (error: Error | null, output: Fields[]) => {
         const failure = error ?? output.find((item) => item.error)?.error;
-        if (failure) reject(new Error(`building ${inputs.imageName} failed: ${failure}\n--- build log ---\n${log.join("")}`));
+        const tail = log.join("").split("\n").slice(-40).join("\n");
+        if (failure) reject(new Error(`building ${inputs.imageName} failed: ${String(failure).slice(0, 200)}...\n--- last lines of the build log ---\n${tail}`));
         else resolve();
       },
       (event: Fields) => log.push(event.stream ?? (event.error ? `${event.error}\n` : "")),
