@@ -12,9 +12,10 @@ export interface UsageFacts {
 
 /** A one-line hint on how to use a deployed stack. */
 export function usageHint(facts: UsageFacts): string {
-  const inClient = facts.firstClient
-    ? `docker exec -it ${facts.firstClient} sh -c 'docker build -t ${facts.pushRegistry}/app . && docker push ${facts.pushRegistry}/app'`
-    : `add a client under workloads.clients and push to ${facts.pushRegistry}`;
-  const daemon = facts.mode === "dind" ? "its own DinD daemon (TLS)" : "the host daemon (DooD)";
-  return `${inClient}  # builds on ${daemon}; then pull ${facts.registryHostAddress}/app from the host`;
+  const daemon = facts.mode === "dind" ? "the stack's DinD daemon (TLS)" : "the host daemon (DooD)";
+  if (!facts.firstClient) return `no client containers: add one under workloads.clients; it would build on ${daemon} and push to ${facts.pushRegistry}`;
+  return (
+    `docker exec -it ${facts.firstClient} sh, then in a checkout: docker build -t ${facts.pushRegistry}/app . && docker push ${facts.pushRegistry}/app ` +
+    `(builds on ${daemon}); on the host: docker pull ${facts.registryHostAddress}/app`
+  );
 }

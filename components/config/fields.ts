@@ -2,15 +2,15 @@ import { closestName } from "./did-you-mean";
 
 /** One thing wrong with a config value: the full key and what is wrong with it. */
 export interface Problem {
-  /** Full key, e.g. `dind-stack:daemon.mtu` or `dind-stack:workloads.clients[1].name`. */
+  /** Full key, e.g. `dind-stack:registry.port` or `dind-stack:workloads.clients[1].name`. */
   key: string;
-  /** What was given and what is allowed, e.g. `got 70000; allowed: an integer from 68 to 65535`. */
+  /** What was given and what is allowed, e.g. `got 70000; allowed: an integer from 1 to 65535`. */
   message: string;
 }
 
 /** What the config reference says about a field. */
 export interface FieldInfo {
-  /** The allowed values in words, e.g. `an integer from 68 to 65535`. */
+  /** The allowed values in words, e.g. `an integer from 1 to 65535`. */
   allowed: string;
   /** The default in words, or `(required)` / `(none)`. */
   defaultText: string;
@@ -60,9 +60,9 @@ function describeDefault<T>(options: Common<T>, optional: boolean): string {
   return optional ? "(none)" : "(required)";
 }
 
-/** A string matching a pattern. */
+/** A string that passes `test`; `secret` values are never echoed in errors. */
 export function text(
-  options: Common<string> & { pattern?: RegExp; test?: (value: string) => boolean; allowed: string; secret?: boolean },
+  options: Common<string> & { test: (value: string) => boolean; allowed: string; secret?: boolean },
 ): Field<string> {
   return {
     info: { allowed: options.allowed, defaultText: describeDefault(options, false), doc: options.doc },
@@ -72,7 +72,7 @@ export function text(
         missing(problems, key, options.allowed);
         return "";
       }
-      if (typeof raw !== "string" || (options.pattern && !options.pattern.test(raw)) || (options.test && !options.test(raw))) {
+      if (typeof raw !== "string" || !options.test(raw)) {
         if (options.secret) problems.push({ key, message: `got a secret value (not shown); allowed: ${options.allowed}` });
         else report(problems, key, raw, options.allowed);
         return "";

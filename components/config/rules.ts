@@ -24,6 +24,9 @@ const OWNED_FLAGS: Readonly<Record<string, string>> = {
   "--registry-mirror": "daemon.registryMirrors",
   "--storage-driver": "daemon.storageDriver",
   "--log-opt": "daemon.logOpts",
+  "--log-driver": "(daemon.json sets json-file with rotation)",
+  "--pidfile": "(the entrypoint clears stale pid files at the default path)",
+  "--exec-root": "(the entrypoint clears stale pid files at the default path)",
   "--config-file": "(the entrypoint writes /etc/docker/daemon.json)",
   "--data-root": "(the data volume is mounted at /var/lib/docker)",
 };
@@ -99,6 +102,38 @@ function checkExtraArgs(settings: Settings, _context: RuleContext, problems: Pro
   });
 }
 
+/** Variables the stack sets in client containers; a client's env may not override them. */
+const RESERVED_CLIENT_ENV = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG", "DIND_STACK_REGISTRY", "DIND_READY_TIMEOUT"];
+
+function checkClientEnv(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  settings.workloads.clients.forEach((client, index) => {
+    for (const name of Object.keys(client.env)) {
+      if (RESERVED_CLIENT_ENV.includes(name)) {
+        problems.push({
+          key: key(`workloads.clients[${index}].env.${name}`),
+          message: `got a variable the stack sets itself (it points the client at its daemon and registry); allowed: any name but ${RESERVED_CLIENT_ENV.join(", ")}`,
+        });
+      }
+    }
+  });
+}
+
+function checkDistinctNames(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  const { registry, workloads } = settings;
+  if (registry.alias === workloads.daemonAlias) {
+    problems.push({
+      key: key("workloads.daemonAlias"),
+      message: `got ${renderValue(workloads.daemonAlias)}, the same name as ${key("registry.alias")}; allowed: a name no other container of the stack's network uses`,
+    });
+  }
+  if (registry.volumeName !== undefined && registry.volumeName === workloads.dataVolumeName) {
+    problems.push({
+      key: key("workloads.dataVolumeName"),
+      message: `got ${renderValue(workloads.dataVolumeName)}, the volume ${key("registry.volumeName")} names too; allowed: a volume of its own (the daemon's data and the registry's must not mix)`,
+    });
+  }
+}
+
 interface Rule {
   /** Keys the rule reads; a rule is skipped when one of them already has a problem. */
   reads: string[];
@@ -111,6 +146,8 @@ const RULES: readonly Rule[] = [
   { reads: ["mode", "workloads.allowDood"], check: checkDood },
   { reads: ["registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
   { reads: ["daemon.extraArgs"], check: checkExtraArgs },
+  { reads: ["workloads.clients"], check: checkClientEnv },
+  { reads: ["registry.alias", "registry.volumeName", "workloads.daemonAlias", "workloads.dataVolumeName"], check: checkDistinctNames },
 ];
 
 /**

@@ -76,6 +76,8 @@ export function clientContainerSpecs(clients: readonly ClientSettings[], context
           uploads: context.dockerConfig ? [{ file: `${CLIENT_DOCKER_CONFIG_DIR}/config.json`, content: context.dockerConfig }] : [],
           networksAdvanced: [{ name: context.networkName }],
           restart: "unless-stopped",
+          // The DinD image's HEALTHCHECK probes a local daemon that clients do not run.
+          healthcheck: { tests: ["NONE"] },
           labels: [...stackLabels(context.stack, "client"), { label: "org.dind-stack.client", value: client.name }],
         },
       });

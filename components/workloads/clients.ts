@@ -37,9 +37,11 @@ export function declareClients(
   const clients = args.workloads.clients;
   const images: Record<string, pulumi.Output<string>> = {};
   const distinct = [...new Set(clients.filter((client) => client.count > 0 && client.image).map((client) => client.image!))];
-  distinct.forEach((reference, index) => {
-    images[reference] = new docker.RemoteImage(`${name}-client-image-${index + 1}`, { name: reference, keepLocally: true }, { parent }).imageId;
-  });
+  for (const reference of distinct) {
+    // Named after the reference, so reordering clients in the config changes nothing.
+    const slug = reference.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    images[reference] = new docker.RemoteImage(`${name}-client-image-${slug}`, { name: reference, keepLocally: true }, { parent }).imageId;
+  }
   const specs = clientContainerSpecs(clients, {
     stack: args.stack,
     defaultImage: args.image,

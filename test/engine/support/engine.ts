@@ -91,24 +91,35 @@ export async function waitHealthy(container: string, timeoutMs: number): Promise
   return Date.now() - started;
 }
 
-/**
- * Removes every container, network, volume and (with `images`) image carrying the test label,
- * this run's and any left by an aborted earlier run.
- */
+/** Removes every container, network, volume and (with `images`) image labelled with this run's id. */
 export async function removeTestObjects(options: { images: boolean }): Promise<void> {
-  const filters = { label: [TEST_RUN_LABEL] };
+  await removeLabelled([`${TEST_RUN_LABEL}=${TEST_RUN_ID}`], options.images, () => true);
+}
+
+/**
+ * Removes what aborted earlier runs left behind: objects carrying the test label of another
+ * run and created more than `minAgeMs` ago (so a run going on at the same time is spared).
+ */
+export async function removeStaleTestObjects(minAgeMs: number): Promise<void> {
+  const cutoff = Date.now() - minAgeMs;
+  await removeLabelled([TEST_RUN_LABEL], true, (labels, createdMs) => labels[TEST_RUN_LABEL] !== TEST_RUN_ID && createdMs < cutoff);
+}
+
+async function removeLabelled(label: string[], images: boolean, wanted: (labels: Record<string, string>, createdMs: number) => boolean): Promise<void> {
+  const filters = { label };
   for (const info of await engine.listContainers({ all: true, filters })) {
-    await engine.getContainer(info.Id).remove({ force: true, v: true });
+    if (wanted(info.Labels, info.Created * 1000)) await engine.getContainer(info.Id).remove({ force: true, v: true });
   }
   for (const info of await engine.listNetworks({ filters })) {
-    await engine.getNetwork(info.Id).remove();
+    if (wanted(info.Labels ?? {}, Date.parse(info.Created))) await engine.getNetwork(info.Id).remove();
   }
   for (const info of (await engine.listVolumes({ filters })).Volumes ?? []) {
-    await engine.getVolume(info.Name).remove({ force: true });
+    const created = Date.parse((info as unknown as { CreatedAt?: string }).CreatedAt ?? "") || 0;
+    if (wanted(info.Labels ?? {}, created)) await engine.getVolume(info.Name).remove({ force: true });
   }
-  if (options.images) {
+  if (images) {
     for (const info of await engine.listImages({ filters })) {
-      await engine.getImage(info.Id).remove({ force: true }).catch(() => undefined);
+      if (wanted(info.Labels ?? {}, info.Created * 1000)) await engine.getImage(info.Id).remove({ force: true }).catch(() => undefined);
     }
   }
 }

@@ -4,6 +4,7 @@ import Docker from "dockerode";
 import * as tar from "tar-stream";
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL, waitHealthy } from "./engine";
 import { grantPrivileges, PrivilegeMode } from "./privileges";
+import { buildkitTraceText } from "./buildkit-trace";
 import { figures } from "./figures";
 
 /** Outcome of realizing one resource: the provider id and the state (inputs plus computed outputs). */
@@ -54,7 +55,7 @@ function filesUnder(root: string, dir = ""): string[] {
 async function realizeImage(name: string, inputs: Fields): Promise<Realized> {
   onlyFields("Image", name, inputs, ["imageName", "build", "skipPush", "buildOnPreview"]);
   const build: Fields = inputs.build ?? {};
-  onlyFields("Image.build", name, build, ["context", "dockerfile", "args", "platform", "network"]);
+  onlyFields("Image.build", name, build, ["context", "dockerfile", "args", "platform", "network", "builderVersion"]);
   if (inputs.skipPush !== true) throw new Error(`realizer: Image ${name} would be pushed (skipPush is not true); the harness only builds`);
   const context = path.resolve(build.context ?? ".");
   const dockerfile = path.relative(context, path.resolve(build.dockerfile ?? path.join(context, "Dockerfile")));
@@ -69,7 +70,8 @@ async function realizeImage(name: string, inputs: Fields): Promise<Realized> {
       networkmode: build.network,
       labels: { [TEST_RUN_LABEL]: TEST_RUN_ID },
       forcerm: true,
-      version: "1",
+      // The provider builds with BuildKit unless told BuilderV1.
+      version: build.builderVersion === "BuilderV1" ? "1" : "2",
     } as Docker.ImageBuildOptions,
   );
   const log: string[] = [];
@@ -82,7 +84,10 @@ async function realizeImage(name: string, inputs: Fields): Promise<Realized> {
         if (failure) reject(new Error(`building ${inputs.imageName} failed: ${String(failure).slice(0, 200)}...\n--- last lines of the build log ---\n${tail}`));
         else resolve();
       },
-      (event: Fields) => log.push(event.stream ?? (event.error ? `${event.error}\n` : "")),
+      (event: Fields) => {
+        if (event.id === "moby.buildkit.trace" && typeof event.aux === "string") log.push(buildkitTraceText(event.aux));
+        else log.push(event.stream ?? (event.error ? `${event.error}\n` : ""));
+      },
     );
   });
   figures.record(`image build ${inputs.imageName}`, (Date.now() - started) / 1000, "s");

@@ -133,6 +133,26 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
   ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],
   ["quantity unit", { kubernetes: { dataVolumeSize: "20GB" } }, 'dind-stack:kubernetes.dataVolumeSize: got "20GB"; allowed: a Kubernetes quantity such as "20Gi"'],
+  [
+    "log driver set by flag",
+    { daemon: { extraArgs: ["--log-driver=syslog"] } },
+    'dind-stack:daemon.extraArgs[0]: got "--log-driver=syslog", a flag the stack sets itself (daemon.json sets json-file with rotation); allowed: any other dockerd flag',
+  ],
+  [
+    "client env overriding the daemon address",
+    { workloads: { clients: [{ name: "runner", env: { DOCKER_HOST: "tcp://elsewhere:2375" } }] } },
+    "dind-stack:workloads.clients[0].env.DOCKER_HOST: got a variable the stack sets itself (it points the client at its daemon and registry); allowed: any name but DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONFIG, DIND_STACK_REGISTRY, DIND_READY_TIMEOUT",
+  ],
+  [
+    "daemon alias taken by the registry",
+    { workloads: { daemonAlias: "registry" } },
+    'dind-stack:workloads.daemonAlias: got "registry", the same name as dind-stack:registry.alias; allowed: a name no other container of the stack\'s network uses',
+  ],
+  [
+    "one volume for registry and daemon",
+    { registry: { volumeName: "shared" }, workloads: { dataVolumeName: "shared" } },
+    'dind-stack:workloads.dataVolumeName: got "shared", the volume dind-stack:registry.volumeName names too; allowed: a volume of its own (the daemon\'s data and the registry\'s must not mix)',
+  ],
   ["list given as a string", { daemon: { dns: "1.1.1.1" } }, 'dind-stack:daemon.dns: got "1.1.1.1"; allowed: a list of at most 3 items, each an IPv4 or IPv6 address'],
 ];
 

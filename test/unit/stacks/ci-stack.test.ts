@@ -78,7 +78,7 @@ describe("the ci stack (DinD on the local engine)", () => {
       const client = named(run.resources, name);
       expect(registeredAfter(client, daemon)).toBe(true);
       expect(registeredAfter(client, registry)).toBe(true);
-      expect(client.inputs.envs).toEqual(expect.arrayContaining(["DOCKER_HOST=tcp://docker:2376", "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=/certs/client", "BUILDKIT_PROGRESS=plain"]));
+      expect(client.inputs.envs).toEqual(expect.arrayContaining(["DOCKER_HOST=tcp://docker:2376", "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=/certs/client", "CI=true"]));
       expect(client.inputs.privileged).toBeUndefined();
     }
   });
@@ -125,7 +125,8 @@ describe("the ci stack (DinD on the local engine)", () => {
       dataVolumes: ["dind-stack-ci-registry-data", "dind-stack-ci-dind-data"],
       hostDaemonJson: "",
       usage:
-        "docker exec -it dind-stack-ci-runner-1 sh -c 'docker build -t registry:5000/app . && docker push registry:5000/app'  # builds on its own DinD daemon (TLS); then pull 127.0.0.1:5001/app from the host",
+        "docker exec -it dind-stack-ci-runner-1 sh, then in a checkout: docker build -t registry:5000/app . && docker push registry:5000/app " +
+        "(builds on the stack's DinD daemon (TLS)); on the host: docker pull 127.0.0.1:5001/app",
     });
   });
 });

@@ -94,7 +94,7 @@ describe("client containers", () => {
     expect(runner.entrypoints).toEqual(["/bin/sh", "-c", CLIENT_WAIT_SCRIPT, "dind-client"]);
     expect(runner.command).toEqual(["sleep", "infinity"]);
     expect(runner.privileged).toBeUndefined();
-    expect(CLIENT_WAIT_SCRIPT).toContain('exec "$@"');
+    expect(runner.healthcheck).toEqual({ tests: ["NONE"] });
   });
 
   test("DinD without TLS: plain TCP on 2375 and no certs", () => {

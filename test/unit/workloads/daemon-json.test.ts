@@ -32,10 +32,6 @@ describe("daemon.json of the DinD daemons", () => {
     });
   });
 
-  test("never carries `hosts`, which would clash with the entrypoint's --host", () => {
-    const json = renderDaemonJson(parse({ daemon: { extraArgs: ["--debug"] } }).daemon, "registry:5000");
-    expect(Object.keys(json)).not.toContain("hosts");
-  });
 });
 
 describe("DooD daemon.json snippet", () => {
