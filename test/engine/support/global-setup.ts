@@ -32,6 +32,7 @@ export default async function globalSetup(): Promise<void> {
   const version = await docker.version();
   console.log(
     `\n[harness] engine ${version.Version}; base image ${standins.baseImageIsStandin ? "stand-in" : "real"}, ` +
-      `registry:2 ${standins.registryImageIsStandin ? "stand-in" : "real"}, docker tarball stand-in ${standins.dockerVersion} (${standins.sha256.slice(0, 12)}...)`,
+      `registry:2 ${standins.registryImageIsStandin ? "stand-in" : "real"}, ` +
+      `docker tarball ${standins.tarballIsStandin ? "stand-in" : "official"} ${standins.dockerVersion} (${standins.sha256.slice(0, 12)}...)`,
   );
 }

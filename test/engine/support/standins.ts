@@ -19,6 +19,8 @@ export interface Standins {
   baseImageIsStandin: boolean;
   /** True when registry:2 was built locally. */
   registryImageIsStandin: boolean;
+  /** True when the tarball was packed from Debian's binaries (no download site reachable). */
+  tarballIsStandin: boolean;
 }
 
 /** Path of standins.json. */
