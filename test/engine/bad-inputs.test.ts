@@ -4,7 +4,8 @@
 // or foreign TLS certificates are refused in dind-ci.test.ts.)
 import { objectNames } from "../../components/naming";
 import { deploy } from "./support/deploy";
-import { execIn, execOk, removeByNamePrefix, removeTestObjects } from "./support/engine";
+import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
+import { execIn, execOk } from "./support/container-io";
 import { figures } from "./support/figures";
 import { pushFromHost, registryGet, removeHostImage } from "./support/host-side";
 import { MirrorServer, serveMirror } from "./support/mirror-server";

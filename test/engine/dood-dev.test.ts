@@ -4,7 +4,9 @@
 import { objectNames } from "../../components/naming";
 import { ProgramRun } from "../support/run-program";
 import { deploy } from "./support/deploy";
-import { engine, execOk, removeByNamePrefix, removeTestObjects } from "./support/engine";
+import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
+import { execOk } from "./support/container-io";
+import { engine } from "./support/engine";
 import { figures } from "./support/figures";
 import { pullToHost, registryGet, removeHostImage, runToCompletion } from "./support/host-side";
 import { ensureBusybox } from "./support/test-images";

@@ -4,7 +4,10 @@
 // own layered filesystem.
 import Docker from "dockerode";
 import { deploy } from "./support/deploy";
-import { engine, execOk, logsOf, removeByNamePrefix, removeTestObjects, TEST_RUN_ID, TEST_RUN_LABEL, waitHealthy } from "./support/engine";
+import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
+import { execOk, logsOf } from "./support/container-io";
+import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./support/engine";
+import { waitHealthy } from "./support/waiting";
 import { figures } from "./support/figures";
 import { grantPrivileges, privilegeMode } from "./support/privileges";
 

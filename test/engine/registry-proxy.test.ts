@@ -3,7 +3,10 @@
 // second registry the test runs on the stack's network.
 import { objectNames } from "../../components/naming";
 import { deploy } from "./support/deploy";
-import { engine, execOk, removeByNamePrefix, removeTestObjects, TEST_RUN_ID, TEST_RUN_LABEL, waitFor } from "./support/engine";
+import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
+import { execOk } from "./support/container-io";
+import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./support/engine";
+import { waitFor } from "./support/waiting";
 import { pullToHost, pushFromHost, registryGet, removeHostImage } from "./support/host-side";
 import { ensureBusybox } from "./support/test-images";
 

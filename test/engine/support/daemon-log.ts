@@ -1,4 +1,4 @@
-import { logsOf } from "./engine";
+import { logsOf } from "./container-io";
 
 /** Milliseconds from entrypoint start to a ready daemon, for every start in the daemon container's log. */
 export async function readyTimesMs(container: string): Promise<number[]> {

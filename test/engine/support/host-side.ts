@@ -1,5 +1,6 @@
 import Docker from "dockerode";
-import { engine, logsOf, TEST_RUN_ID, TEST_RUN_LABEL } from "./engine";
+import { logsOf } from "./container-io";
+import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./engine";
 
 async function follow(stream: NodeJS.ReadableStream, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) =>

@@ -1,0 +1,47 @@
+import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./engine";
+
+/** Removes every container, network, volume and (with `images`) image labelled with this run's id. */
+export async function removeTestObjects(options: { images: boolean }): Promise<void> {
+  await removeLabelled([`${TEST_RUN_LABEL}=${TEST_RUN_ID}`], options.images, () => true);
+}
+
+/**
+ * Removes what aborted earlier runs left behind: objects carrying the test label of another
+ * run and created more than `minAgeMs` ago (so a run going on at the same time is spared).
+ */
+export async function removeStaleTestObjects(minAgeMs: number): Promise<void> {
+  const cutoff = Date.now() - minAgeMs;
+  await removeLabelled([TEST_RUN_LABEL], true, (labels, createdMs) => labels[TEST_RUN_LABEL] !== TEST_RUN_ID && createdMs < cutoff);
+}
+
+async function removeLabelled(label: string[], images: boolean, wanted: (labels: Record<string, string>, createdMs: number) => boolean): Promise<void> {
+  const filters = { label };
+  for (const info of await engine.listContainers({ all: true, filters })) {
+    if (wanted(info.Labels, info.Created * 1000)) await engine.getContainer(info.Id).remove({ force: true, v: true });
+  }
+  for (const info of await engine.listNetworks({ filters })) {
+    if (wanted(info.Labels ?? {}, Date.parse(info.Created))) await engine.getNetwork(info.Id).remove();
+  }
+  for (const info of (await engine.listVolumes({ filters })).Volumes ?? []) {
+    const created = Date.parse((info as unknown as { CreatedAt?: string }).CreatedAt ?? "") || 0;
+    if (wanted(info.Labels ?? {}, created)) await engine.getVolume(info.Name).remove({ force: true });
+  }
+  if (images) {
+    for (const info of await engine.listImages({ filters })) {
+      if (wanted(info.Labels ?? {}, info.Created * 1000)) await engine.getImage(info.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** Removes containers, networks and volumes whose names start with `prefix`, whoever created them (leftovers of an aborted run). */
+export async function removeByNamePrefix(prefix: string): Promise<void> {
+  for (const info of await engine.listContainers({ all: true })) {
+    if (info.Names.some((name) => name.replace(/^\//, "").startsWith(prefix))) await engine.getContainer(info.Id).remove({ force: true, v: true });
+  }
+  for (const info of await engine.listNetworks()) {
+    if (info.Name.startsWith(prefix)) await engine.getNetwork(info.Id).remove();
+  }
+  for (const info of (await engine.listVolumes()).Volumes ?? []) {
+    if (info.Name.startsWith(prefix)) await engine.getVolume(info.Name).remove({ force: true });
+  }
+}

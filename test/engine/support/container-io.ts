@@ -1,0 +1,52 @@
+import { PassThrough } from "node:stream";
+import { engine } from "./engine";
+
+/** Output of a command run in a container. */
+export interface ExecResult {
+  /** Exit code. */
+  exitCode: number;
+  /** Standard output. */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+}
+
+/** Runs a command in a running container and collects its output. */
+export async function execIn(container: string, command: string[], env: string[] = []): Promise<ExecResult> {
+  const exec = await engine.getContainer(container).exec({ Cmd: command, Env: env, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  stdout.on("data", (chunk: Buffer) => chunks.stdout.push(chunk));
+  stderr.on("data", (chunk: Buffer) => chunks.stderr.push(chunk));
+  engine.modem.demuxStream(stream, stdout, stderr);
+  await new Promise<void>((resolve, reject) => {
+    stream.on("end", resolve);
+    stream.on("error", reject);
+  });
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
+}
+
+/** Runs a command in a container and fails with its output unless it exits 0. */
+export async function execOk(container: string, command: string[], env: string[] = []): Promise<ExecResult> {
+  const result = await execIn(container, command, env);
+  if (result.exitCode !== 0) {
+    throw new Error(`${command.join(" ")} in ${container} exited ${result.exitCode}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  }
+  return result;
+}
+
+/** A container's log (stdout and stderr). */
+export async function logsOf(container: string): Promise<string> {
+  const buffer = (await engine.getContainer(container).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  const text: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    text.push(buffer.subarray(offset + 8, offset + 8 + size).toString());
+    offset += 8 + size;
+  }
+  return text.join("");
+}
