@@ -118,7 +118,7 @@ describe("durability of the ci stack on a real engine", () => {
   });
 
   test("replacing the registry container keeps its data", async () => {
-    await engine.getContainer(names.registryContainer).remove({ force: true });
+    await engine.getContainer(names.registryContainer).remove({ force: true, v: true });
     await recreate(named(run.resources, `${STACK}-registry-container`));
     await registryHasApp(registryHost);
     await execOk(runner, ["docker", "rmi", APP]);
@@ -127,7 +127,7 @@ describe("durability of the ci stack on a real engine", () => {
 
   test("a redeploy after every container is gone finds the registry content and the DinD cache", async () => {
     for (const info of await engine.listContainers({ all: true, filters: { label: [`org.dind-stack.stack=${STACK}`] } })) {
-      await engine.getContainer(info.Id).remove({ force: true });
+      await engine.getContainer(info.Id).remove({ force: true, v: true });
     }
     await engine.getNetwork(names.network).remove();
     run = await figures.time("durable: redeploy over existing volumes", () => deploy({ configOf: "ci", stack: STACK }));

@@ -53,6 +53,6 @@ export async function runToCompletion(options: Docker.ContainerCreateOptions): P
     const { StatusCode } = await container.wait();
     return { exitCode: StatusCode, log: await logsOf(container.id) };
   } finally {
-    await container.remove({ force: true });
+    await container.remove({ force: true, v: true });
   }
 }

@@ -45,7 +45,7 @@ async function probe(image: string): Promise<PrivilegeMode> {
     );
     return "equivalent";
   } finally {
-    await container.remove({ force: true });
+    await container.remove({ force: true, v: true });
   }
 }
 
