@@ -10,8 +10,9 @@ export interface RecordedResource {
   inputs: Record<string, any>;
   /** Paths (e.g. `uploads.0.content`) of inputs that were sent as secrets. */
   secretPaths: string[];
-  /** Order in which registration started and finished (shared counter). */
+  /** When registration started, on a counter shared by all resources of the run. */
   started: number;
+  /** When registration finished (the resource was realized), on the same counter. */
   finished: number;
   /** Resource options as sent to the engine: parent and explicit dependencies (logical names), retainOnDelete. */
   options: { parent?: string; dependsOn: string[]; retainOnDelete: boolean };
