@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config/schema";
 import { DindImage } from "./dind-image/dind-image";
 import { objectNames, stackLabels } from "./naming";
-import { registryAddresses } from "./registry/addresses";
 import { dockerAuthConfig } from "./registry/htpasswd";
 import { Registry } from "./registry/registry";
 import { doodDaemonJsonSnippet } from "./workloads/daemon-json";
@@ -68,7 +67,7 @@ export class BuildEnvironment extends pulumi.ComponentResource {
       { parent: this },
     );
     const image = new DindImage(`${name}-dind-image`, { settings: settings.dindImage, stack, stagingDir: path.join(".dind-stack", "build", stack, "dind-image") }, { parent: this });
-    const addresses = registryAddresses(settings.registry);
+    const addresses = { host: registry.hostAddress, network: registry.networkAddress };
     const auth = settings.registry.auth;
     const dockerConfig =
       auth && args.registryPassword

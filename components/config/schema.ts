@@ -1,4 +1,4 @@
-import { choice, flag, integer, listOf, mapOf, optional, section, SectionValue, text, ValueOf, Field } from "./fields";
+import { choice, flag, integer, listOf, mapOf, optional, section, SectionValue, text, Field } from "./fields";
 import * as formats from "./patterns";
 
 /** The config namespace: keys are written `dind-stack:<key>` in Pulumi.<stack>.yaml. */
@@ -107,7 +107,8 @@ const client = section(
   { doc: "A group of client containers." },
 );
 
-const DEFAULT_CLIENTS: ValueOf<typeof client>[] = [{ name: "builder", image: undefined, command: ["sleep", "infinity"], env: {}, count: 1 }];
+/** One idle "builder" client, every other field at the client field's own defaults. */
+const DEFAULT_CLIENTS = [client.parse({ name: "builder" }, "", [])];
 
 const workloads = section(
   {

@@ -1,15 +1,7 @@
 import Docker from "dockerode";
 import { logsOf } from "./container-io";
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./engine";
-
-async function follow(stream: NodeJS.ReadableStream, what: string): Promise<void> {
-  await new Promise<void>((resolve, reject) =>
-    engine.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
-      const failure = error ?? output.find((item) => item.error)?.error;
-      return failure ? reject(new Error(`${what} failed: ${failure}`)) : resolve();
-    }),
-  );
-}
+import { followStream } from "./progress";
 
 /** Registry credentials for a push from the host. */
 export interface Credentials {
@@ -24,12 +16,12 @@ export async function pushFromHost(source: string, target: string, credentials?:
   const [repo, tag] = [target.slice(0, target.lastIndexOf(":")), target.slice(target.lastIndexOf(":") + 1)];
   await engine.getImage(source).tag({ repo, tag });
   const serveraddress = target.split("/")[0];
-  await follow(await engine.getImage(target).push({ authconfig: { ...credentials, serveraddress } }), `push of ${target}`);
+  await followStream(await engine.getImage(target).push({ authconfig: { ...credentials, serveraddress } }), `push of ${target}`);
 }
 
 /** Pulls an image into the host engine. */
 export async function pullToHost(reference: string): Promise<void> {
-  await follow(await engine.pull(reference), `pull of ${reference}`);
+  await followStream(await engine.pull(reference), `pull of ${reference}`);
 }
 
 /** Removes an image from the host engine if present. */

@@ -7,6 +7,7 @@ import { waitHealthy } from "./waiting";
 import { grantPrivileges, PrivilegeMode } from "./privileges";
 import { buildkitTraceText } from "./buildkit-trace";
 import { figures } from "./figures";
+import { followStream } from "./progress";
 
 /** Outcome of realizing one resource: the provider id and the state (inputs plus computed outputs). */
 export interface Realized {
@@ -76,21 +77,15 @@ async function realizeImage(name: string, inputs: Fields): Promise<Realized> {
     } as Docker.ImageBuildOptions,
   );
   const log: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    engine.modem.followProgress(
-      stream,
-      (error: Error | null, output: Fields[]) => {
-        const failure = error ?? output.find((item) => item.error)?.error;
-        const tail = log.join("").split("\n").slice(-40).join("\n");
-        if (failure) reject(new Error(`building ${inputs.imageName} failed: ${String(failure).slice(0, 200)}...\n--- last lines of the build log ---\n${tail}`));
-        else resolve();
-      },
-      (event: Fields) => {
-        if (event.id === "moby.buildkit.trace" && typeof event.aux === "string") log.push(buildkitTraceText(event.aux));
-        else log.push(event.stream ?? (event.error ? `${event.error}\n` : ""));
-      },
-    );
-  });
+  await followStream(
+    stream,
+    `building ${inputs.imageName}`,
+    (event) => {
+      if (event.id === "moby.buildkit.trace" && typeof event.aux === "string") log.push(buildkitTraceText(event.aux));
+      else log.push(event.stream ?? (event.error ? `${event.error}\n` : ""));
+    },
+    () => `...\n--- last lines of the build log ---\n${log.join("").split("\n").slice(-40).join("\n")}`,
+  );
   figures.record(`image build ${inputs.imageName}`, (Date.now() - started) / 1000, "s");
   const image = await engine.getImage(inputs.imageName).inspect();
   return { id: image.Id, state: { ...inputs, repoDigest: image.Id, baseImageName: inputs.imageName, registryServer: "", context: build.context, dockerfile: build.dockerfile } };
@@ -102,7 +97,7 @@ async function realizeRemoteImage(name: string, inputs: Fields): Promise<Realize
   let image = await engine.getImage(inputs.name).inspect().catch(() => undefined);
   if (!image) {
     const stream = await engine.pull(inputs.name);
-    await new Promise((resolve, reject) => engine.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve(undefined))));
+    await followStream(stream, `pulling ${inputs.name}`);
     image = await engine.getImage(inputs.name).inspect();
   }
   return { id: `${image.Id}${inputs.name}`, state: { ...inputs, imageId: image.Id, repoDigest: image.RepoDigests?.[0] ?? "" } };

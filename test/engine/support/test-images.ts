@@ -1,4 +1,5 @@
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./engine";
+import { followStream } from "./progress";
 
 /** A tiny image (static busybox on scratch) for nested containers and in-DinD builds. */
 export const BUSYBOX_IMAGE = "dind-stack-test/busybox:local";
@@ -25,11 +26,6 @@ export async function ensureBusybox(): Promise<string> {
     forcerm: true,
     version: "1",
   });
-  await new Promise<void>((resolve, reject) =>
-    engine.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
-      const failure = error ?? output.find((item) => item.error)?.error;
-      return failure ? reject(new Error(`building ${BUSYBOX_IMAGE} failed: ${failure}`)) : resolve();
-    }),
-  );
+  await followStream(stream, `building ${BUSYBOX_IMAGE}`);
   return BUSYBOX_IMAGE;
 }
