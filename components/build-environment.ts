@@ -52,7 +52,12 @@ export class BuildEnvironment extends pulumi.ComponentResource {
     super("dind-stack:index:BuildEnvironment", name, {}, opts);
     const { settings, stack } = args;
     const names = objectNames(stack);
-    const network = new docker.Network(`${name}-network`, { name: names.network, driver: "bridge", labels: stackLabels(stack, "network") }, { parent: this });
+    // A fixed name; replacing it replaces every container on it (Pulumi deletes them first).
+    const network = new docker.Network(
+      `${name}-network`,
+      { name: names.network, driver: "bridge", labels: stackLabels(stack, "network") },
+      { parent: this, deleteBeforeReplace: true },
+    );
     const registry = new Registry(
       `${name}-registry`,
       {

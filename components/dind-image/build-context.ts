@@ -20,20 +20,24 @@ function placeFile(source: string, target: string): void {
 }
 
 /**
- * Assembles the DinD image's build context in `stagingDir`: the files of DOCKERFILE_DIR,
- * and an `offline/` folder holding the local tarball (at `tarballPath` inside the context)
- * when one is configured. Anything else left in `offline/` is removed, so the context
- * carries exactly one tarball or none. Returns the context directory.
+ * Assembles the DinD image's build context in `stagingDir`: exactly the files of
+ * DOCKERFILE_DIR (a file removed from the repository is removed here too, so it cannot linger
+ * in the image or its context digest), and an `offline/` folder holding only the local tarball
+ * (at `tarballPath` inside the context) when one is configured. Returns the context directory.
  */
 export function stageBuildContext(stagingDir: string, localTarball?: string, tarballPath?: string): string {
   fs.mkdirSync(path.join(stagingDir, "offline"), { recursive: true });
-  for (const entry of fs.readdirSync(DOCKERFILE_DIR)) {
+  const sources = fs.readdirSync(DOCKERFILE_DIR);
+  for (const entry of fs.readdirSync(stagingDir)) {
+    if (entry !== "offline" && !sources.includes(entry)) fs.rmSync(path.join(stagingDir, entry), { recursive: true, force: true });
+  }
+  for (const entry of sources) {
     fs.copyFileSync(path.join(DOCKERFILE_DIR, entry), path.join(stagingDir, entry));
   }
   const wanted = localTarball && tarballPath ? path.join(stagingDir, tarballPath) : undefined;
   for (const entry of fs.readdirSync(path.join(stagingDir, "offline"))) {
     const candidate = path.join(stagingDir, "offline", entry);
-    if (candidate !== wanted && entry !== ".keep") fs.rmSync(candidate, { force: true });
+    if (candidate !== wanted && entry !== ".keep") fs.rmSync(candidate, { recursive: true, force: true });
   }
   fs.writeFileSync(path.join(stagingDir, "offline", ".keep"), "");
   if (localTarball && wanted) placeFile(path.resolve(localTarball), wanted);

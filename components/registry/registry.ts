@@ -4,7 +4,7 @@ import { RegistrySettings } from "../config/schema";
 import { stackLabels } from "../naming";
 import { REGISTRY_CONTAINER_PORT, registryAddresses } from "./addresses";
 import { htpasswdLine } from "./htpasswd";
-import { HTPASSWD_PATH, REGISTRY_HEALTHCHECK, registryEnv } from "./registry-env";
+import { HTPASSWD_PATH, REGISTRY_CONFIG_PATH, REGISTRY_FILE_MODE, REGISTRY_HEALTHCHECK, registryConfig } from "./registry-config";
 
 /** Arguments of a Registry. */
 export interface RegistryArgs {
@@ -43,23 +43,30 @@ export class Registry extends pulumi.ComponentResource {
     const { settings } = args;
     const addresses = registryAddresses(settings);
     const image = new docker.RemoteImage(`${name}-image`, { name: settings.image, keepLocally: true }, { parent: this });
+    // The data volume is named by the config and outlives the container. It is deleted only when
+    // the stack is destroyed with retainDataOnDelete: false; renaming it (registry.volumeName)
+    // points the registry at another volume and leaves this one in place while retained. Label
+    // changes (a code change, never a config one) are ignored so they can never replace it.
     const volume = new docker.Volume(
       `${name}-data`,
       { name: args.volumeName, labels: stackLabels(args.stack, "registry") },
-      { parent: this, retainOnDelete: settings.retainDataOnDelete },
+      { parent: this, retainOnDelete: settings.retainDataOnDelete, ignoreChanges: ["labels"] },
     );
-    const envs: pulumi.Input<string>[] = registryEnv(settings);
-    if (args.proxyPassword) envs.push(pulumi.interpolate`REGISTRY_PROXY_PASSWORD=${args.proxyPassword}`);
-    const uploads =
-      settings.auth && args.password
-        ? [{ file: HTPASSWD_PATH, content: pulumi.secret(args.password.apply((password) => htpasswdLine(args.stack, settings.auth!.username, password))) }]
-        : [];
+    const config = args.proxyPassword
+      ? pulumi.secret(args.proxyPassword.apply((password) => JSON.stringify(registryConfig(settings, password), null, 2)))
+      : JSON.stringify(registryConfig(settings), null, 2);
+    const uploads: docker.types.input.ContainerUpload[] = [{ file: REGISTRY_CONFIG_PATH, content: config, permissions: REGISTRY_FILE_MODE }];
+    if (settings.auth && args.password) {
+      const username = settings.auth.username;
+      const htpasswd = pulumi.secret(args.password.apply((password) => htpasswdLine(args.stack, username, password)));
+      uploads.push({ file: HTPASSWD_PATH, content: htpasswd, permissions: REGISTRY_FILE_MODE });
+    }
     this.container = new docker.Container(
       `${name}-container`,
       {
         name: args.containerName,
         image: image.imageId,
-        envs,
+        command: [REGISTRY_CONFIG_PATH],
         uploads,
         ports: [{ internal: REGISTRY_CONTAINER_PORT, external: settings.port, ip: settings.bindAddress }],
         volumes: [{ volumeName: volume.name, containerPath: "/var/lib/registry" }],
@@ -70,7 +77,9 @@ export class Registry extends pulumi.ComponentResource {
         waitTimeout: 60,
         labels: stackLabels(args.stack, "registry"),
       },
-      { parent: this },
+      // A fixed container name and host port: a replacement (new image, config, password or
+      // port) must remove the old container before creating the new one, or it collides with it.
+      { parent: this, deleteBeforeReplace: true },
     );
     this.hostAddress = addresses.host;
     this.networkAddress = addresses.network;

@@ -11,6 +11,12 @@ export const CLIENT_WAIT_SCRIPT = fs.readFileSync(path.join(__dirname, "client-w
 /** Where a client's Docker CLI config (registry credentials) is uploaded. */
 export const CLIENT_DOCKER_CONFIG_DIR = "/etc/dind-stack/docker";
 
+/**
+ * Mode of the uploaded config.json: it holds the registry password (base64), so only its owner
+ * (root, as the client's command runs in the DinD image) may read it.
+ */
+export const CLIENT_DOCKER_CONFIG_MODE = "0600";
+
 /** How clients reach their daemon: environment and mounts that differ between DinD and DooD. */
 export interface DaemonConnection {
   /** DOCKER_HOST as clients use it. */
@@ -73,7 +79,7 @@ export function clientContainerSpecs(clients: readonly ClientSettings[], context
           command: client.command,
           envs: env,
           volumes: context.connection.volumes,
-          uploads: context.dockerConfig ? [{ file: `${CLIENT_DOCKER_CONFIG_DIR}/config.json`, content: context.dockerConfig }] : [],
+          uploads: context.dockerConfig ? [{ file: `${CLIENT_DOCKER_CONFIG_DIR}/config.json`, content: context.dockerConfig, permissions: CLIENT_DOCKER_CONFIG_MODE }] : [],
           networksAdvanced: [{ name: context.networkName }],
           restart: "unless-stopped",
           // The DinD image's HEALTHCHECK probes a local daemon that clients do not run.

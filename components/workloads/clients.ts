@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadSettings } from "../config/schema";
@@ -23,6 +24,16 @@ export interface WorkloadArgs {
 }
 
 /**
+ * A resource-name part for an image reference: readable, plus a short hash of the exact
+ * reference so that references differing only in punctuation (`a/b:c`, `a-b:c`) stay apart.
+ * Derived from the reference alone, so reordering clients in the config changes nothing.
+ */
+export function imageSlug(reference: string): string {
+  const readable = reference.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `${readable}-${createHash("sha256").update(reference).digest("hex").slice(0, 8)}`;
+}
+
+/**
  * Declares the client containers of a workload under `parent`: one RemoteImage per distinct
  * client image named in the config, then the containers, each depending on `dependsOn`
  * (daemon and registry) so it is created after them.
@@ -38,9 +49,7 @@ export function declareClients(
   const images: Record<string, pulumi.Output<string>> = {};
   const distinct = [...new Set(clients.filter((client) => client.count > 0 && client.image).map((client) => client.image!))];
   for (const reference of distinct) {
-    // Named after the reference, so reordering clients in the config changes nothing.
-    const slug = reference.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-    images[reference] = new docker.RemoteImage(`${name}-client-image-${slug}`, { name: reference, keepLocally: true }, { parent }).imageId;
+    images[reference] = new docker.RemoteImage(`${name}-client-image-${imageSlug(reference)}`, { name: reference, keepLocally: true }, { parent }).imageId;
   }
   const specs = clientContainerSpecs(clients, {
     stack: args.stack,
@@ -52,5 +61,7 @@ export function declareClients(
     connection,
     dockerConfig: args.dockerConfig,
   });
-  return specs.map((spec) => new docker.Container(`${name}-client-${spec.id}`, spec.args, { parent, dependsOn }));
+  // Fixed container names (dind-stack-<stack>-<group>-<n>): a replacement must remove the old
+  // container before creating the new one.
+  return specs.map((spec) => new docker.Container(`${name}-client-${spec.id}`, spec.args, { parent, dependsOn, deleteBeforeReplace: true }));
 }

@@ -38,10 +38,11 @@ export function renderDaemonJson(daemon: DaemonSettings, stackRegistry: string):
 
 /**
  * For DooD: the daemon.json snippet the host daemon needs to push to the registry at
- * `hostAddress`, or undefined when none is needed (dockerd trusts 127.0.0.0/8 already).
+ * `hostAddress`, or undefined when none is needed. Every engine trusts 127.0.0.0/8 over plain
+ * HTTP; ::1 only from some release on, so an IPv6 loopback address gets the snippet too.
  */
 export function doodDaemonJsonSnippet(hostAddress: string): string | undefined {
   const host = hostAddress.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  if (host.startsWith("127.") || host === "::1" || host === "localhost") return undefined;
+  if (host.startsWith("127.")) return undefined;
   return JSON.stringify({ "insecure-registries": [hostAddress] });
 }

@@ -51,6 +51,10 @@ export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: Workl
     image: context.image,
     hostname: workloads.daemonAlias,
     privileged: true,
+    // Its own cgroup namespace (engine API 1.41, Docker 20.10, and newer; older engines ignore
+    // it): the daemon then sees its cgroup as the root, and on cgroup v2 hosts the entrypoint can
+    // move its processes into /init and delegate every controller to nested containers.
+    cgroupnsMode: "private",
     envs: [
       `DOCKER_TLS_CERTDIR=${daemon.tls ? CERT_DIR : ""}`,
       `DOCKER_TLS_SAN=DNS:${workloads.daemonAlias},DNS:${context.containerName}`,

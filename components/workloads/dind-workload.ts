@@ -38,10 +38,18 @@ export class DindWorkload extends pulumi.ComponentResource {
     const dataVolume = new docker.Volume(
       `${name}-data`,
       { name: workloads.dataVolumeName ?? `${names.prefix}-dind-data`, labels: stackLabels(args.stack, "dind-data") },
-      { parent: this, retainOnDelete: workloads.retainDataOnDelete },
+      // The daemon's image and build cache. Deleted only on destroy with retainDataOnDelete: false;
+      // renaming it (workloads.dataVolumeName) leaves this one in place while retained. Label
+      // changes (a code change, never a config one) are ignored so they can never replace it.
+      { parent: this, retainOnDelete: workloads.retainDataOnDelete, ignoreChanges: ["labels"] },
     );
     const certsVolume = daemon.tls
-      ? new docker.Volume(`${name}-certs`, { name: names.certsVolume, labels: stackLabels(args.stack, "dind-certs") }, { parent: this })
+      ? new docker.Volume(
+          `${name}-certs`,
+          { name: names.certsVolume, labels: stackLabels(args.stack, "dind-certs") },
+          // A fixed name; the daemon makes the certificates again at its next start.
+          { parent: this, deleteBeforeReplace: true },
+        )
       : undefined;
     this.daemon = new docker.Container(
       `${name}-daemon`,
@@ -54,7 +62,9 @@ export class DindWorkload extends pulumi.ComponentResource {
         certsVolume: certsVolume?.name ?? "",
         daemonJson: renderDaemonJson(daemon, args.registryNetworkAddress),
       }),
-      { parent: this },
+      // A fixed container name (and network alias): a replacement (new image, daemon.json, flags)
+      // must remove the old daemon before creating the new one. The data volume stays.
+      { parent: this, deleteBeforeReplace: true },
     );
     const connection = dindConnection(daemon, workloads, certsVolume?.name ?? "", args.registryNetworkAddress);
     const clients = declareClients(name, this, args, connection, [this.daemon, ...args.dependsOn]);

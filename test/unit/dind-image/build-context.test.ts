@@ -46,4 +46,12 @@ describe("staging the DinD build context", () => {
     stageBuildContext(ctx, tarball, "offline/t.tgz");
     expect(fs.readFileSync(path.join(ctx, "offline", "t.tgz"), "utf8")).toBe("second, longer");
   });
+
+  test("a file that no longer exists in the repository is removed from a context staged before", () => {
+    const ctx = path.join(work, "ctx");
+    stageBuildContext(ctx);
+    fs.writeFileSync(path.join(ctx, "dind-removed-script.sh"), "#!/bin/sh\n");
+    stageBuildContext(ctx);
+    expect(fs.readdirSync(ctx).sort()).toEqual([...fs.readdirSync(DOCKERFILE_DIR), "offline"].sort());
+  });
 });

@@ -1,7 +1,7 @@
 import * as bcrypt from "bcryptjs";
 import { registryAddresses } from "../../../components/registry/addresses";
 import { dockerAuthConfig, htpasswdLine } from "../../../components/registry/htpasswd";
-import { registryEnv } from "../../../components/registry/registry-env";
+import { HTPASSWD_PATH, registryConfig } from "../../../components/registry/registry-config";
 import { parse } from "../../support/config-problems";
 
 describe("registry addresses", () => {
@@ -16,25 +16,24 @@ describe("registry addresses", () => {
   });
 });
 
-describe("registry environment", () => {
-  test("plain registry: delete enabled, nothing else", () => {
-    expect(registryEnv(parse({}).registry)).toEqual(["REGISTRY_STORAGE_DELETE_ENABLED=true"]);
+describe("registry configuration file", () => {
+  test("plain registry: filesystem storage on the data volume, delete as configured, no auth, no proxy", () => {
+    const config = registryConfig(parse({}).registry);
+    expect(config).toMatchObject({ storage: { filesystem: { rootdirectory: "/var/lib/registry" }, delete: { enabled: true } }, http: { addr: ":5000" } });
+    expect(config.auth).toBeUndefined();
+    expect(config.proxy).toBeUndefined();
   });
 
-  test("auth and pull-through cache", () => {
+  test("auth and pull-through cache: htpasswd at the uploaded path, the upstream password only in the file", () => {
     const registry = parse({
       registry: { deleteEnabled: false, auth: { username: "ci" }, proxy: { remoteUrl: "https://hub-mirror.example", username: "pull" } },
       registryPassword: "password-1",
       registryProxyPassword: "password-2",
     }).registry;
-    expect(registryEnv(registry)).toEqual([
-      "REGISTRY_STORAGE_DELETE_ENABLED=false",
-      "REGISTRY_AUTH=htpasswd",
-      "REGISTRY_AUTH_HTPASSWD_REALM=dind-stack registry",
-      "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd",
-      "REGISTRY_PROXY_REMOTEURL=https://hub-mirror.example",
-      "REGISTRY_PROXY_USERNAME=pull",
-    ]);
+    const config = registryConfig(registry, "password-2");
+    expect(config.storage).toMatchObject({ delete: { enabled: false } });
+    expect(config.auth).toEqual({ htpasswd: { realm: "dind-stack registry", path: HTPASSWD_PATH } });
+    expect(config.proxy).toEqual({ remoteurl: "https://hub-mirror.example", username: "pull", password: "password-2" });
   });
 });
 

@@ -113,6 +113,6 @@ describe("client containers", () => {
   test("registry credentials arrive as a Docker CLI config", () => {
     const runner = specs(undefined, '{"auths":{}}')[0].args;
     expect(runner.envs).toContain("DOCKER_CONFIG=/etc/dind-stack/docker");
-    expect(runner.uploads).toEqual([{ file: "/etc/dind-stack/docker/config.json", content: '{"auths":{}}' }]);
+    expect(runner.uploads).toEqual([{ file: "/etc/dind-stack/docker/config.json", content: '{"auths":{}}', permissions: "0600" }]);
   });
 });

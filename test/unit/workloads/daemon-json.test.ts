@@ -37,7 +37,9 @@ describe("daemon.json of the DinD daemons", () => {
 describe("DooD daemon.json snippet", () => {
   test.each([
     ["127.0.0.1:5000", undefined],
-    ["[::1]:5000", undefined],
+    ["127.0.0.2:5000", undefined],
+    // Engines before the one that added ::1/128 to the default insecure CIDRs refuse plain HTTP there.
+    ["[::1]:5000", '{"insecure-registries":["[::1]:5000"]}'],
     ["10.1.2.3:5000", '{"insecure-registries":["10.1.2.3:5000"]}'],
   ])("registry at %s needs %s", (address, expected) => {
     expect(doodDaemonJsonSnippet(address)).toBe(expected);
