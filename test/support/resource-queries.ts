@@ -1,4 +1,4 @@
-import { RecordedResource } from "./run-program";
+import { nameOfUrn, RecordedResource } from "./run-program";
 
 /** Type tokens of the docker provider's resources. */
 export const DOCKER = {
@@ -24,4 +24,14 @@ export function named(resources: RecordedResource[], name: string): RecordedReso
 /** True when `later` was registered only after `earlier` finished registering (a real dependency under mocks). */
 export function registeredAfter(later: RecordedResource, earlier: RecordedResource): boolean {
   return later.started > earlier.finished;
+}
+
+/** Names of the resources `resource` depends on. */
+export function dependencyNames(resource: RecordedResource): string[] {
+  return resource.options.dependsOn.map(nameOfUrn);
+}
+
+/** Name of the resource's parent, if any. */
+export function parentName(resource: RecordedResource): string | undefined {
+  return resource.options.parent && nameOfUrn(resource.options.parent);
 }

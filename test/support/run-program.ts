@@ -1,11 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+
+/** Waits until every RPC the program started (registrations included) has finished (exported by the SDK, not typed). */
+const waitForRPCs = (runtimeSettings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
+
+/** The resource options that decide what `pulumi up` does with a resource, as the program sent them. */
+export interface ResourceOptions {
+  /** URN of the parent resource, if any. */
+  parent?: string;
+  /** URNs of every resource this one depends on (explicit dependsOn and those its inputs come from). */
+  dependsOn: string[];
+  /** For each input property, the URNs of the resources its value comes from. */
+  propertyDependencies: Record<string, string[]>;
+  /** Replace by deleting the old resource before creating the new one. */
+  deleteBeforeReplace: boolean;
+  /** Leave the physical resource in place when Pulumi deletes it. */
+  retainOnDelete: boolean;
+  /** Input properties whose changes are ignored (the old value is kept). */
+  ignoreChanges: string[];
+}
 
 /** A resource the program registered, as the mock monitor saw it. */
 export interface RecordedResource {
+  /** The resource's URN, formed as Pulumi forms it (parent type chain, type, name). */
+  urn: string;
   /** Type token, e.g. `docker:index/container:Container`. */
   type: string;
   /** Logical name. */
   name: string;
+  /** False for component resources (no provider object). */
+  custom: boolean;
   /** Inputs as sent to the engine (secrets unwrapped). */
   inputs: Record<string, any>;
   /** Paths (e.g. `uploads.0.content`) of inputs that were sent as secrets. */
@@ -14,40 +38,82 @@ export interface RecordedResource {
   started: number;
   /** When registration finished (the resource was realized), on the same counter. */
   finished: number;
-  /** Resource options as sent to the engine: parent and explicit dependencies (logical names), retainOnDelete. */
-  options: { parent?: string; dependsOn: string[]; retainOnDelete: boolean };
+  /** Resource options as sent to the engine. */
+  options: ResourceOptions;
 }
 
 /** The logical name at the end of a URN. */
-function nameOfUrn(urn: string): string {
+export function nameOfUrn(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
 interface RegisterRequest {
+  getType(): string;
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
-  getRetainondelete(): boolean;
+  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getDeletebeforereplace(): boolean;
+  setDeletebeforereplace(value: boolean): void;
+  getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
 }
 
-/** Records the resource options of every registration, which the mocks API does not pass on. */
-function recordOptions(): Map<string, RecordedResource["options"]> {
-  const options = new Map<string, RecordedResource["options"]>();
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (request: RegisterRequest, callback: unknown) => unknown };
+/** The URN Pulumi gives a resource: the parent's type chain, then the type and the name. */
+function urnOf(stack: string, parent: string, type: string, name: string): string {
+  const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type;
+  return `urn:pulumi:${stack}::dind-stack::${qualifiedType}::${name}`;
+}
+
+/** How the program is run. */
+export interface RunOptions {
+  /** Realizes each resource; by default, fakeRealize. */
+  realize?: Realize;
+  /** Drops deleteBeforeReplace from every resource (to show what the program would do without it). */
+  withoutDeleteBeforeReplace?: boolean;
+}
+
+/**
+ * Records the resource options of every registration, which the mocks API does not pass on,
+ * and refuses a second resource with the same URN as Pulumi's engine does.
+ */
+function recordOptions(stack: string, run: RunOptions, fail: (error: Error) => void): Map<string, { urn: string; options: ResourceOptions }> {
+  const recorded = new Map<string, { urn: string; options: ResourceOptions }>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (request: RegisterRequest, callback: (error: unknown) => void) => unknown };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
-    options.set(request.getName(), {
-      parent: request.getParent() ? nameOfUrn(request.getParent()) : undefined,
-      dependsOn: request.getDependenciesList().map(nameOfUrn),
-      retainOnDelete: request.getRetainondelete(),
+    const urn = urnOf(stack, request.getParent(), request.getType(), request.getName());
+    // The mocks API passes only type and name on, so those must tell resources apart.
+    const key = `${request.getType()}::${request.getName()}`;
+    const earlier = recorded.get(key);
+    if (earlier) {
+      const error = new Error(earlier.urn === urn ? `Duplicate resource URN '${urn}'; try giving it a unique name` : `harness: two resources named ${key}`);
+      fail(error);
+      return callback(error);
+    }
+    if (run.withoutDeleteBeforeReplace) request.setDeletebeforereplace(false);
+    const propertyDependencies: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((value, key) => {
+      propertyDependencies[key] = value.getUrnsList();
+    });
+    recorded.set(key, {
+      urn,
+      options: {
+        parent: request.getParent() || undefined,
+        dependsOn: request.getDependenciesList(),
+        propertyDependencies,
+        deleteBeforeReplace: request.getDeletebeforereplace(),
+        retainOnDelete: request.getRetainondelete() ?? false,
+        ignoreChanges: request.getIgnorechangesList(),
+      },
     });
     return register(request, callback);
   };
-  return options;
+  return recorded;
 }
 
 /** Produces the id and state of a resource; by default the inputs plus what the docker provider would compute. */
-export type Realize = (type: string, name: string, inputs: Record<string, any>) => Promise<{ id: string; state: Record<string, any> }>;
+export type Realize = (resource: RecordedResource) => Promise<{ id: string; state: Record<string, any> }>;
 
 /** Replaces Pulumi's secret wrappers with their plain values. */
 export function unwrapSecrets(value: any): any {
@@ -70,7 +136,7 @@ export function secretPathsOf(value: any, prefix = ""): string[] {
 }
 
 /** What a mocked docker provider answers: ids and computed outputs. */
-export async function fakeRealize(type: string, name: string, inputs: Record<string, any>): Promise<{ id: string; state: Record<string, any> }> {
+export async function fakeRealize({ type, name, inputs }: RecordedResource): Promise<{ id: string; state: Record<string, any> }> {
   await new Promise((resolve) => setImmediate(resolve));
   const fakeDigest = `sha256:${Buffer.from(name).toString("hex").padEnd(64, "0").slice(0, 64)}`;
   switch (type) {
@@ -105,7 +171,8 @@ async function resolveDeep(value: unknown): Promise<unknown> {
  * Runs index.ts under Pulumi mocks for `stack` with `config` (namespace:key → string).
  * Mocks and config are process-global, so each run gets a fresh module registry.
  */
-export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[] = [], realize: Realize = fakeRealize): Promise<ProgramRun> {
+export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[] = [], run: RunOptions = {}): Promise<ProgramRun> {
+  const realize = run.realize ?? fakeRealize;
   const resources: RecordedResource[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let clock = 0;
@@ -117,17 +184,20 @@ export async function runProgram(stack: string, config: Record<string, string>, 
   await pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
+        const { urn, options } = recorded.get(`${args.type}::${args.name}`)!;
         const record: RecordedResource = {
+          urn,
           type: args.type,
           name: args.name,
+          custom: args.custom ?? true,
           inputs: unwrapSecrets(args.inputs),
           secretPaths: secretPathsOf(args.inputs),
           started: ++clock,
           finished: 0,
-          options: options.get(args.name) ?? { dependsOn: [], retainOnDelete: false },
+          options,
         };
         resources.push(record);
-        const realization = realize(args.type, args.name, record.inputs);
+        const realization = realize(record);
         inFlight.add(realization);
         const result = await realization.catch(async (error: unknown) => {
           // Report once the realizations already under way have finished, so nothing is
@@ -149,12 +219,14 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     stack,
     false,
   );
-  const options = recordOptions();
+  const recorded = recordOptions(stack, run, reportFailure);
   pulumi.runtime.setAllConfig(config, secretKeys);
   let program: Record<string, unknown> = {};
   await jest.isolateModulesAsync(async () => {
     program = await import("../../index");
   });
   const outputs = (await Promise.race([resolveDeep({ ...program }), failed])) as Record<string, unknown>;
+  // Like the engine, which waits for the program to finish: every registration has completed.
+  await Promise.race([waitForRPCs(), failed]);
   return { resources, outputs };
 }

@@ -1,5 +1,9 @@
-import { ProgramRun, RecordedResource, runProgram } from "../../support/run-program";
+import { destroy, preview, up, DeploymentFailed, DeploymentResult } from "../../support/lifecycle/deployment";
+import { Step } from "../../support/lifecycle/plan";
+import { emptyState, StackState } from "../../support/lifecycle/stack-state";
+import { ProgramRun, RecordedResource } from "../../support/run-program";
 import { stackConfig, withOverrides } from "../../support/stack-config";
+import { engineOps } from "./engine-ops";
 import { privilegeMode } from "./privileges";
 import { Realizer } from "./realizer";
 import { readStandins } from "./standins";
@@ -33,17 +37,84 @@ export function airGappedImageOverrides(stackImageConfig: Record<string, unknown
   };
 }
 
-/** Runs index.ts with the stack's config and realizes every docker resource on the engine, in dependency order. */
-export async function deploy(request: DeployRequest): Promise<ProgramRun> {
+/** The config a request deploys: the stack file, the overrides, and the air-gapped image build. */
+function configOf(request: DeployRequest): Record<string, string> {
   const base = stackConfig(request.configOf);
-  const imageConfig = base["dind-stack:dindImage"] ? JSON.parse(base["dind-stack:dindImage"]) : {};
   const requested = (request.overrides ?? {}) as Record<string, Record<string, unknown>>;
-  const config = withOverrides(base, {
-    ...requested,
-    "dind-stack:dindImage": { ...airGappedImageOverrides(imageConfig), ...requested["dind-stack:dindImage"] },
+  const merged = withOverrides(base, requested);
+  const imageConfig = merged["dind-stack:dindImage"] ? JSON.parse(merged["dind-stack:dindImage"]) : {};
+  const airGapped = airGappedImageOverrides(imageConfig);
+  // What the request sets wins (a wrong sha256, a download instead of the tarball), but the
+  // packages the stand-in binaries need are always added to the configured ones.
+  return withOverrides(merged, {
+    "dind-stack:dindImage": { ...airGapped, ...requested["dind-stack:dindImage"], extraPackages: airGapped.extraPackages },
   });
-  const realizer = new Realizer(() => privilegeMode());
-  return runProgram(request.stack, config, request.secretKeys ?? [], (type, name, inputs) => realizer.realize(type, name, inputs));
+}
+
+/**
+ * A stack deployed on the engine again and again, as `pulumi up`, `preview` and `destroy`
+ * would: it keeps the state of the last deployment, and each call acts on the engine through
+ * the provider's own create/update/delete rules (test/support/lifecycle).
+ */
+export class TestStack {
+  /** The state of the last deployment. */
+  state: StackState = emptyState();
+  private overrides: Record<string, unknown>;
+  private readonly ops = engineOps(new Realizer(() => privilegeMode()));
+
+  constructor(private readonly request: DeployRequest) {
+    this.overrides = { ...request.overrides };
+  }
+
+  /** Changes the stack's config, as an edit of its stack file would: each top-level key's object is merged into the current one. */
+  configure(overrides: Record<string, unknown>): void {
+    const current = this.overrides as Record<string, unknown>;
+    for (const [key, value] of Object.entries(overrides)) {
+      const before = current[key];
+      current[key] =
+        value && typeof value === "object" && !Array.isArray(value) && before && typeof before === "object" ? { ...before, ...value } : value;
+    }
+  }
+
+  private deployment(withoutDeleteBeforeReplace = false) {
+    return {
+      stack: this.request.stack,
+      config: configOf({ ...this.request, overrides: this.overrides }),
+      secretKeys: this.request.secretKeys,
+      state: this.state,
+      ops: this.ops,
+      withoutDeleteBeforeReplace,
+    };
+  }
+
+  /** `pulumi up` with the current config; on failure the state keeps what completed. */
+  async up(options: { withoutDeleteBeforeReplace?: boolean } = {}): Promise<DeploymentResult> {
+    try {
+      const result = await up(this.deployment(options.withoutDeleteBeforeReplace));
+      this.state = result.state;
+      return result;
+    } catch (error) {
+      if (error instanceof DeploymentFailed) this.state = error.state;
+      throw error;
+    }
+  }
+
+  /** `pulumi preview` with the current config: the steps `up` would take. */
+  preview(): Promise<DeploymentResult> {
+    return preview(this.deployment());
+  }
+
+  /** `pulumi destroy`. */
+  async destroy(): Promise<Step[]> {
+    const result = await destroy(this.state, this.ops);
+    this.state = result.state;
+    return result.steps;
+  }
+}
+
+/** Runs index.ts with the stack's config and realizes every docker resource on the engine (a first `pulumi up`). */
+export async function deploy(request: DeployRequest): Promise<ProgramRun> {
+  return (await new TestStack(request).up()).run;
 }
 
 /** Creates a resource again from the inputs the program declared for it (what a replacement does). */

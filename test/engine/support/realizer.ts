@@ -57,7 +57,8 @@ function filesUnder(root: string, dir = ""): string[] {
 async function realizeImage(name: string, inputs: Fields): Promise<Realized> {
   onlyFields("Image", name, inputs, ["imageName", "build", "skipPush", "buildOnPreview"]);
   const build: Fields = inputs.build ?? {};
-  onlyFields("Image.build", name, build, ["context", "dockerfile", "args", "platform", "network", "builderVersion"]);
+  // contextDigest is what the provider's Check adds (a hash of the context); the build ignores it.
+  onlyFields("Image.build", name, build, ["context", "dockerfile", "args", "platform", "network", "builderVersion", "contextDigest"]);
   if (inputs.skipPush !== true) throw new Error(`realizer: Image ${name} would be pushed (skipPush is not true); the harness only builds`);
   const context = path.resolve(build.context ?? ".");
   const dockerfile = path.relative(context, path.resolve(build.dockerfile ?? path.join(context, "Dockerfile")));
@@ -118,7 +119,7 @@ async function realizeVolume(name: string, inputs: Fields): Promise<Realized> {
 
 const CONTAINER_FIELDS = [
   "name", "image", "envs", "command", "entrypoints", "volumes", "ports", "networksAdvanced", "restart",
-  "healthcheck", "privileged", "hostname", "labels", "uploads", "wait", "waitTimeout",
+  "healthcheck", "privileged", "hostname", "labels", "uploads", "wait", "waitTimeout", "cgroupnsMode",
 ] as const;
 
 /** The engine's create-container body for the docker provider's Container inputs. */
@@ -156,22 +157,24 @@ export function containerCreateOptions(inputs: Fields): Docker.ContainerCreateOp
       StartPeriod: durationNs(health.startPeriod),
       Retries: health.retries,
     },
+    // CgroupnsMode (engine API 1.41) is missing from dockerode's types.
     HostConfig: {
       Binds: binds,
       PortBindings: portBindings,
       RestartPolicy: inputs.restart ? { Name: inputs.restart } : undefined,
       NetworkMode: network?.name,
-    },
+      CgroupnsMode: inputs.cgroupnsMode,
+    } as Docker.HostConfig,
     NetworkingConfig: network ? { EndpointsConfig: { [network.name]: { Aliases: network.aliases ?? [] } } } : undefined,
   };
 }
 
-/** Uploads files like the provider does: one tar entry named by the full path, extracted at /. */
+/** Uploads files like the provider does: one tar entry named by the full path, extracted at /, mode `permissions` (default 0644). */
 async function upload(container: Docker.Container, uploads: Fields[] | undefined): Promise<void> {
   for (const file of uploads ?? []) {
-    onlyFields("Container.uploads", "upload", file, ["file", "content"]);
+    onlyFields("Container.uploads", "upload", file, ["file", "content", "permissions"]);
     const pack = tar.pack();
-    pack.entry({ name: file.file, mode: 0o644 }, file.content);
+    pack.entry({ name: file.file, mode: parseInt(file.permissions ?? "0644", 8) }, file.content);
     pack.finalize();
     await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: "/" });
   }

@@ -1,7 +1,13 @@
 import { engine } from "./engine";
 import { logsOf } from "./container-io";
 
-/** Polls until `check` returns a value, or fails after `timeoutMs` with `what`. */
+/** Thrown by a `waitFor` check when waiting longer cannot help (a container that exited, an error that is not transient). */
+export class GiveUp extends Error {}
+
+/**
+ * Polls until `check` returns a value, or fails after `timeoutMs` with `what`. An error the
+ * check throws is taken as transient and polling goes on, except a GiveUp, which ends it at once.
+ */
 export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -10,6 +16,7 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -23,7 +30,7 @@ export async function waitHealthy(container: string, timeoutMs: number): Promise
   await waitFor(`${container} to become healthy`, timeoutMs, async () => {
     const state = (await engine.getContainer(container).inspect()).State;
     if (state.Health?.Status === "unhealthy" || (!state.Running && !state.Restarting)) {
-      throw new Error(`${container} is ${state.Health?.Status ?? state.Status} (exit ${state.ExitCode}); log:\n${await logsOf(container)}`);
+      throw new GiveUp(`${container} is ${state.Health?.Status ?? state.Status} (exit ${state.ExitCode})`);
     }
     return state.Health?.Status === "healthy" ? true : undefined;
   }).catch(async (error: Error) => {

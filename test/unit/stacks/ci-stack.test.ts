@@ -1,4 +1,4 @@
-import { DOCKER, named, ofType, registeredAfter } from "../../support/resource-queries";
+import { dependencyNames, DOCKER, named, ofType, parentName, registeredAfter } from "../../support/resource-queries";
 import { ProgramRun, runProgram } from "../../support/run-program";
 import { stackConfig } from "../../support/stack-config";
 
@@ -93,12 +93,12 @@ describe("the ci stack (DinD on the local engine)", () => {
 
   test("clients depend explicitly on the daemon and the registry container", () => {
     for (const name of ["ci-dind-client-runner-1", "ci-dind-client-runner-2"]) {
-      expect(named(run.resources, name).options.dependsOn).toEqual(expect.arrayContaining(["ci-dind-daemon", "ci-registry-container"]));
+      expect(dependencyNames(named(run.resources, name))).toEqual(expect.arrayContaining(["ci-dind-daemon", "ci-registry-container"]));
     }
   });
 
   test("children hang under their component, components under the environment", () => {
-    const parents = Object.fromEntries(run.resources.map((resource) => [resource.name, resource.options.parent]));
+    const parents = Object.fromEntries(run.resources.map((resource) => [resource.name, parentName(resource)]));
     expect(parents).toMatchObject({
       "ci-registry": "ci",
       "ci-dind-image": "ci",

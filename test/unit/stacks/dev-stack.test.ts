@@ -1,4 +1,4 @@
-import { DOCKER, named, ofType, registeredAfter } from "../../support/resource-queries";
+import { dependencyNames, DOCKER, named, ofType, registeredAfter } from "../../support/resource-queries";
 import { ProgramRun, runProgram } from "../../support/run-program";
 import { stackConfig } from "../../support/stack-config";
 
@@ -31,7 +31,7 @@ describe("the dev stack (DooD on the local engine)", () => {
     expect(client.inputs.name).toBe("dind-stack-dev-builder-1");
     expect(client.inputs.volumes).toEqual([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }]);
     expect(client.inputs.envs).toEqual(expect.arrayContaining(["DOCKER_HOST=unix:///var/run/docker.sock", "DIND_STACK_REGISTRY=127.0.0.1:5000"]));
-    expect(client.options.dependsOn).toContain("dev-registry-container");
+    expect(dependencyNames(client)).toContain("dev-registry-container");
     expect(registeredAfter(client, named(run.resources, "dev-registry-container"))).toBe(true);
   });
 

@@ -5,9 +5,11 @@ test("a bad stack config stops the program before any resource is declared, list
   const config = withOverrides(stackConfig("ci"), { "dind-stack:daemon": { mtu: 99999 }, "dind-stack:registry": { bindAddres: "0.0.0.0" } });
   const resources: string[] = [];
   await expect(
-    runProgram("ci", config, [], async (_type, name, inputs) => {
-      resources.push(name);
-      return { id: name, state: inputs };
+    runProgram("ci", config, [], {
+      realize: async ({ name, inputs }) => {
+        resources.push(name);
+        return { id: name, state: inputs };
+      },
     }),
   ).rejects.toThrow(
     [

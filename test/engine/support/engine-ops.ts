@@ -1,0 +1,73 @@
+import { Diff } from "../../support/lifecycle/provider-rules";
+import { ResourceOps, Realized } from "../../support/lifecycle/deployment";
+import { StateEntry } from "../../support/lifecycle/stack-state";
+import { RecordedResource } from "../../support/run-program";
+import { engine } from "./engine";
+import { Realizer } from "./realizer";
+import { GiveUp, waitFor } from "./waiting";
+
+/** The engine answered "not found": the object is already gone, which a delete accepts (as the provider does). */
+function isGone(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+/** An update in place: the Image is built again; a container's restart policy changes on the engine; other fields only in the state. */
+async function update(realizer: Realizer, previous: StateEntry, resource: RecordedResource, diff: Diff): Promise<Realized> {
+  process.stderr.write(`[harness] updating ${resource.type} ${resource.name} (${diff.changed.join(", ")})\n`);
+  if (resource.type === "docker:index/image:Image") return realizer.realize(resource.type, resource.name, resource.inputs);
+  if (resource.type === "docker:index/container:Container" && diff.engineFields.includes("restart")) {
+    await engine.getContainer(previous.id).update({ RestartPolicy: { Name: resource.inputs.restart } });
+  }
+  return { id: previous.id, state: { ...previous.outputs, ...resource.inputs } };
+}
+
+/**
+ * A delete as the provider does it: a container is removed with force and its anonymous
+ * volumes; a volume removal is retried while a container still uses it (30 s); a RemoteImage
+ * with keepLocally and an Image are left on the engine.
+ */
+async function remove(entry: StateEntry): Promise<void> {
+  process.stderr.write(`[harness] deleting ${entry.type} ${entry.name}\n`);
+  const ignoreGone = (error: unknown) => {
+    if (!isGone(error)) throw error;
+  };
+  switch (entry.type) {
+    case "docker:index/container:Container":
+      return engine.getContainer(entry.id).remove({ force: true, v: true }).catch(ignoreGone);
+    case "docker:index/network:Network":
+      return engine.getNetwork(entry.id).remove().catch(ignoreGone);
+    case "docker:index/volume:Volume":
+      await waitFor(`volume ${entry.id} to be removable`, 30_000, () =>
+        engine
+          .getVolume(entry.id)
+          .remove({ force: true })
+          .then(
+            () => true,
+            (error: Error) => {
+              if (isGone(error)) return true;
+              if (/in use/.test(error.message)) throw error;
+              throw new GiveUp(error.message);
+            },
+          ),
+      );
+      return;
+    case "docker:index/remoteImage:RemoteImage":
+      if (!entry.inputs.keepLocally) await engine.getImage(entry.outputs.imageId).remove({ force: true }).catch(ignoreGone);
+      return;
+    case "docker:index/image:Image":
+      return;
+    default:
+      throw new Error(`harness: cannot delete ${entry.type} ${entry.name}`);
+  }
+}
+
+/** The docker provider's create, update and delete, acted out on the real engine. */
+export function engineOps(realizer: Realizer): ResourceOps {
+  return {
+    create: (resource) => realizer.realize(resource.type, resource.name, resource.inputs),
+    update: (previous, resource, diff) => update(realizer, previous, resource, diff),
+    remove,
+    // pulumi-docker builds an Image during a preview when buildOnPreview is set.
+    actsOnPreview: (resource) => resource.type === "docker:index/image:Image" && resource.inputs.buildOnPreview === true,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * What the docker provider does when an input of an existing resource changes: replace the
+ * resource, update it on the engine, or only record the new value in the state. Sources:
+ *
+ * - Container, Volume, Network, RemoteImage are bridged from kreuzwerker/terraform-provider-docker
+ *   v4.5.0 (commit 5074970c, the upstream pulumi-docker 5.1 and later pins). A field marked
+ *   `ForceNew` in the resource's schema (internal/provider/resource_docker_container.go,
+ *   resource_docker_volume.go, resource_docker_network.go, resource_docker_image.go) replaces
+ *   the resource; a container's update function (resourceDockerContainerUpdate in
+ *   resource_docker_container_funcs.go) changes only restart, max_retry_count, cpu_shares,
+ *   memory, memory_reservation, cpu_set, memory_swap and the device_* limits on the engine;
+ *   other fields that are not ForceNew (wait, healthcheck, keep_locally, ...) change the state
+ *   only.
+ * - Image is pulumi-docker's own resource (provider/provider.go): Check adds
+ *   `build.contextDigest`, a hash of the build context; Diff reports every changed input as an
+ *   update (never a replacement) except registry username/password; Update builds again; Delete
+ *   does nothing (the image stays on the engine).
+ *
+ * Only fields this project's program sets are listed; a field without a rule fails by name, so
+ * a new input cannot slip through unmodelled.
+ */
+
+/** What a change to one input field does. */
+export type FieldEffect = "replace" | "update" | "state";
+
+/** The rules of one resource type. */
+export interface TypeRules {
+  /** Effect of a change, per top-level input field. */
+  fields: Readonly<Record<string, FieldEffect>>;
+  /** Outputs the provider computes (unknown in a preview until the resource exists). */
+  computed: readonly string[];
+}
+
+const CONTAINER: TypeRules = {
+  fields: {
+    name: "replace",
+    image: "replace",
+    hostname: "replace",
+    envs: "replace",
+    command: "replace",
+    entrypoints: "replace",
+    volumes: "replace",
+    ports: "replace",
+    networksAdvanced: "replace",
+    privileged: "replace",
+    labels: "replace",
+    uploads: "replace",
+    cgroupnsMode: "replace",
+    restart: "update",
+    healthcheck: "state",
+    wait: "state",
+    waitTimeout: "state",
+  },
+  computed: [],
+};
+
+/** Rules per type token. */
+export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
+  "docker:index/container:Container": CONTAINER,
+  "docker:index/volume:Volume": { fields: { name: "replace", labels: "replace", driver: "replace", driverOpts: "replace" }, computed: ["mountpoint"] },
+  "docker:index/network:Network": { fields: { name: "replace", labels: "replace", driver: "replace", internal: "replace" }, computed: [] },
+  "docker:index/remoteImage:RemoteImage": { fields: { name: "replace", platform: "replace", keepLocally: "state" }, computed: ["imageId", "repoDigest"] },
+  "docker:index/image:Image": { fields: { imageName: "update", build: "update", skipPush: "update", buildOnPreview: "update", registry: "update" }, computed: ["repoDigest"] },
+};
+
+/** The rules of a type; fails for a type the harness does not model. */
+export function rulesOf(type: string): TypeRules {
+  const rules = PROVIDER_RULES[type];
+  if (!rules) throw new Error(`lifecycle: no provider rules for resource type ${type}`);
+  return rules;
+}
+
+/** What `pulumi up` would do with an existing resource whose inputs are now `news`. */
+export interface Diff {
+  /** same: nothing; update: in place; replace: a new resource instead of the old one. */
+  kind: "same" | "update" | "replace";
+  /** Every changed field. */
+  changed: string[];
+  /** The changed fields that force the replacement. */
+  replaceFields: string[];
+  /** The changed fields that the provider changes on the engine in place. */
+  engineFields: string[];
+}
+
+/** Marks a value the provider computes and a preview cannot know yet. */
+export const UNKNOWN = "(known after apply)";
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b) && !JSON.stringify(b ?? null).includes(UNKNOWN);
+}
+
+/**
+ * The provider's diff of a resource's recorded inputs against new ones. Fields listed in
+ * `ignoreChanges` keep their old value (the caller applies that before calling).
+ */
+export function diffInputs(type: string, olds: Record<string, unknown>, news: Record<string, unknown>): Diff {
+  const rules = rulesOf(type);
+  const fields = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((field) => !same(olds[field], news[field]));
+  const effect = (field: string): FieldEffect => {
+    const found = rules.fields[field];
+    if (found === undefined) throw new Error(`lifecycle: ${type} field "${field}" changed, and the harness has no rule for it`);
+    return found;
+  };
+  if (type === "docker:index/image:Image") return imageDiff(olds, news, fields);
+  const replaceFields = fields.filter((field) => effect(field) === "replace");
+  const engineFields = fields.filter((field) => effect(field) === "update");
+  const kind = replaceFields.length > 0 ? "replace" : fields.length > 0 ? "update" : "same";
+  return { kind, changed: fields, replaceFields, engineFields };
+}
+
+/** pulumi-docker's Image diff: any change rebuilds, except registry credentials alone. */
+function imageDiff(olds: Record<string, any>, news: Record<string, any>, fields: string[]): Diff {
+  const counted = fields.filter((field) => field !== "registry" || !same(olds.registry?.server, news.registry?.server));
+  return { kind: counted.length > 0 ? "update" : "same", changed: counted, replaceFields: [], engineFields: counted };
+}
+
+/** Would a change (to an unknown value) of these fields replace a resource of this type? */
+export function replacedByChangeOf(type: string, fields: string[]): boolean {
+  const rules = rulesOf(type);
+  return fields.some((field) => rules.fields[field] === "replace");
+}

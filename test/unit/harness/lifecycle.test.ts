@@ -1,0 +1,149 @@
+// The lifecycle the engine harness acts out (test/support/lifecycle), checked against the real
+// program under Pulumi mocks with a provider that only records what it is asked to do: the
+// order of creates and deletes, which changes update and which replace, what is retained.
+import { destroy, preview, ResourceOps, up } from "../../support/lifecycle/deployment";
+import { formatPlan, Step } from "../../support/lifecycle/plan";
+import { deletionOrder, dependentReplacements, emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
+import { fakeRealize } from "../../support/run-program";
+import { stackConfig, withOverrides } from "../../support/stack-config";
+
+/** A provider that records each call as `create <name>`, `update <name>`, `remove <name>`; a rebuilt image gets a new digest. */
+function recordingOps(): ResourceOps & { calls: string[] } {
+  const calls: string[] = [];
+  let builds = 0;
+  return {
+    calls,
+    async create(resource) {
+      calls.push(`create ${resource.name}`);
+      return fakeRealize(resource);
+    },
+    async update(previous, resource) {
+      calls.push(`update ${resource.name}`);
+      if (resource.type !== "docker:index/image:Image") return { id: previous.id, state: resource.inputs };
+      const digest = `sha256:${String(++builds).padStart(64, "0")}`;
+      return { id: digest, state: { ...resource.inputs, repoDigest: digest } };
+    },
+    async remove(entry) {
+      calls.push(`remove ${entry.name}`);
+    },
+    actsOnPreview: () => false,
+  };
+}
+
+const changes = (steps: Step[]) => steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.name}${step.fields.length ? ` [${step.fields.join(",")}]` : ""}`);
+
+describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () => {
+  const base = stackConfig("ci");
+  let state: StackState;
+  let ops: ReturnType<typeof recordingOps>;
+
+  const deploy = async (overrides: Record<string, unknown> = {}, options: { withoutDeleteBeforeReplace?: boolean } = {}) => {
+    ops.calls.length = 0;
+    const result = await up({ stack: "ci", config: withOverrides(base, overrides), state, ops, ...options });
+    state = result.state;
+    return result;
+  };
+
+  beforeEach(async () => {
+    state = emptyState();
+    ops = recordingOps();
+    await deploy();
+  });
+
+  test("the first up creates every resource; a second up with the same config changes nothing", async () => {
+    expect(state.resources.filter((entry) => entry.custom)).toHaveLength(10);
+    const again = await deploy();
+    expect(ops.calls).toEqual([]);
+    expect(changes(again.steps)).toEqual([]);
+  });
+
+  test("a daemon setting replaces only the daemon, deleting the old container before creating the new one", async () => {
+    const result = await deploy({ "dind-stack:daemon": { mtu: 1400 } });
+    expect(changes(result.steps)).toEqual(["replace ci-dind-daemon [envs]"]);
+    expect(ops.calls).toEqual(["remove ci-dind-daemon", "create ci-dind-daemon"]);
+  });
+
+  test("without deleteBeforeReplace the new daemon is created first and the old one deleted at the end", async () => {
+    await deploy({ "dind-stack:daemon": { mtu: 1400 } }, { withoutDeleteBeforeReplace: true });
+    expect(ops.calls).toEqual(["create ci-dind-daemon", "remove ci-dind-daemon"]);
+  });
+
+  test("a rebuilt image updates in place and replaces the daemon and every client that runs it", async () => {
+    const result = await deploy({ "dind-stack:dindImage": { extraPackages: ["git", "jq"] } });
+    expect(changes(result.steps)).toEqual([
+      "update ci-dind-image-image [build]",
+      "replace ci-dind-daemon [image]",
+      "replace ci-dind-client-runner-1 [image]",
+      "replace ci-dind-client-runner-2 [image]",
+    ]);
+    expect(ops.calls.indexOf("remove ci-dind-daemon")).toBeLessThan(ops.calls.indexOf("create ci-dind-daemon"));
+  });
+
+  test("scaling a client group creates the new containers, then deletes the dropped ones after everything else", async () => {
+    const runners = (count: number) => ({ "dind-stack:workloads": { clients: [{ name: "runner", count, env: { CI: "true" } }] } });
+    expect(changes((await deploy(runners(3))).steps)).toEqual(["create ci-dind-client-runner-3"]);
+    const down = await deploy(runners(1));
+    expect(changes(down.steps)).toEqual(["delete ci-dind-client-runner-3", "delete ci-dind-client-runner-2"]);
+    expect(ops.calls).toEqual(["remove ci-dind-client-runner-3", "remove ci-dind-client-runner-2"]);
+  });
+
+  test("moving the registry's port replaces the registry container alone, delete first", async () => {
+    const result = await deploy({ "dind-stack:registry": { port: 5002 } });
+    expect(changes(result.steps)).toEqual(["replace ci-registry-container [ports]"]);
+    expect(ops.calls).toEqual(["remove ci-registry-container", "create ci-registry-container"]);
+  });
+
+  test("renaming a data volume creates the new one and leaves the retained old one in place", async () => {
+    const result = await deploy({ "dind-stack:registry": { volumeName: "ci-registry-moved" } });
+    expect(changes(result.steps)).toEqual(["replace ci-registry-data [name]", "replace ci-registry-container [volumes]", "retain ci-registry-data"]);
+    expect(ops.calls).not.toContain("remove ci-registry-data");
+  });
+
+  test("a preview lists the steps and calls the provider for nothing, leaving the state as it was", async () => {
+    const before = state;
+    const planned = await preview({ stack: "ci", config: withOverrides(base, { "dind-stack:daemon": { mtu: 1400 } }), state, ops: (ops.calls.length = 0, ops) });
+    expect(changes(planned.steps)).toEqual(["replace ci-dind-daemon [envs]"]);
+    expect(ops.calls).toEqual([]);
+    expect(planned.state).toBe(before);
+    expect(formatPlan(planned.steps)).toContain("+- docker:index/container:Container ci-dind-daemon replace [envs] (delete before replace)");
+  });
+
+  test("destroy deletes clients before the daemon, containers before volumes and the network; data volumes stay", async () => {
+    const result = await destroy(state, ops);
+    const removed = ops.calls.map((call) => call.replace("remove ", ""));
+    expect(removed.indexOf("ci-dind-client-runner-1")).toBeLessThan(removed.indexOf("ci-dind-daemon"));
+    expect(removed.indexOf("ci-dind-daemon")).toBeLessThan(removed.indexOf("ci-dind-certs"));
+    expect(removed.indexOf("ci-registry-container")).toBeLessThan(removed.indexOf("ci-network"));
+    expect(removed).not.toContain("ci-registry-data");
+    expect(removed).not.toContain("ci-dind-data");
+    expect(result.steps.filter((step) => step.op === "retain").map((step) => step.name).sort()).toEqual(["ci-dind-data", "ci-registry-data"]);
+    expect(result.state).toEqual(emptyState());
+  });
+});
+
+describe("dependents of a resource replaced delete-first", () => {
+  const entry = (name: string, type: string, propertyDependencies: Record<string, string[]> = {}): StateEntry => ({
+    urn: `urn:${name}`,
+    type,
+    name,
+    custom: true,
+    id: name,
+    inputs: {},
+    outputs: {},
+    options: { dependsOn: Object.values(propertyDependencies).flat(), propertyDependencies, deleteBeforeReplace: true, retainOnDelete: false, ignoreChanges: [] },
+  });
+  const network = entry("net", "docker:index/network:Network");
+  const registry = entry("registry", "docker:index/container:Container", { networksAdvanced: ["urn:net"] });
+  const client = entry("client", "docker:index/container:Container", { volumes: ["urn:certs"] });
+  const waiter = { ...entry("waiter", "docker:index/container:Container"), options: { ...registry.options, propertyDependencies: {}, dependsOn: ["urn:registry"] } };
+  const state = [network, registry, client, waiter];
+
+  test("are those whose replace-forcing inputs come from it, transitively; an explicit dependsOn alone does not count", () => {
+    expect(dependentReplacements(state, network)).toEqual([registry]);
+    expect(dependentReplacements(state, registry)).toEqual([]);
+  });
+
+  test("are deleted dependents first", () => {
+    expect(deletionOrder([network, registry], state)).toEqual([registry, network]);
+  });
+});
