@@ -19,9 +19,10 @@ export async function pushFromHost(source: string, target: string, credentials?:
   await followStream(await engine.getImage(target).push({ authconfig: { ...credentials, serveraddress } }), `push of ${target}`);
 }
 
-/** Pulls an image into the host engine. */
-export async function pullToHost(reference: string): Promise<void> {
-  await followStream(await engine.pull(reference), `pull of ${reference}`);
+/** Pulls an image into the host engine (anonymously unless credentials are given). */
+export async function pullToHost(reference: string, credentials?: Credentials): Promise<void> {
+  const authconfig = credentials && { ...credentials, serveraddress: reference.split("/")[0] };
+  await followStream(await engine.pull(reference, { authconfig }), `pull of ${reference}`);
 }
 
 /** Removes an image from the host engine if present. */
