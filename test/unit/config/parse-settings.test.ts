@@ -21,8 +21,16 @@ describe("parsing a stack's config", () => {
       buildNetwork: "default",
       buildOnPreview: true,
     });
-    expect(settings.registry).toMatchObject({ image: "registry:2", port: 5000, bindAddress: "127.0.0.1", alias: "registry", deleteEnabled: true, auth: undefined, proxy: undefined });
-    expect(settings.daemon).toMatchObject({ tls: true, iptables: "auto", logOpts: { maxSize: "10m", maxFile: 3 }, insecureRegistries: [], mtu: undefined });
+    expect(settings.registry).toEqual({
+      image: "registry:2",
+      port: 5000,
+      bindAddress: "127.0.0.1",
+      allowUnauthenticatedExposure: false,
+      alias: "registry",
+      retainDataOnDelete: true,
+      deleteEnabled: true,
+    });
+    expect(settings.daemon).toEqual({ insecureRegistries: [], registryMirrors: [], dns: [], logOpts: { maxSize: "10m", maxFile: 3 }, tls: true, iptables: "auto", extraArgs: [] });
     expect(settings.workloads).toMatchObject({ allowDood: false, daemonAlias: "docker", readyTimeoutSeconds: 120 });
     expect(settings.workloads.clients).toEqual([{ name: "builder", image: undefined, command: ["sleep", "infinity"], env: {}, count: 1 }]);
   });
@@ -69,8 +77,8 @@ describe("parsing a stack's config", () => {
     expect((thrown as Error).message).toBe(
       [
         'stack "ci" has 4 config problems; nothing was deployed:',
-        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy",
         "  - dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535",
+        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy",
         "  - dind-stack:daemon.mtu: got 1; allowed: an integer from 576 to 65535",
         '  - dind-stack:mode: got "dood" without dind-stack:workloads.allowDood: true; allowed: "dind", or "dood" once the stack opts in (DooD mounts the host\'s Docker socket: root on the host)',
       ].join("\n"),
