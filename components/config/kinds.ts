@@ -29,8 +29,9 @@ export function choice<const V extends readonly [string, ...string[]]>(values: V
 
 /** A list of at least `min` and at most `max` items. */
 export function listOf<T extends z.ZodType>(item: T, max: number, min = 0) {
+  const list = z.array(item).max(max);
   const size = min > 0 ? `${min} to ${max} items` : `at most ${max} items`;
-  return allowing(z.array(item).min(min).max(max), `a list of ${size}, each ${wordsOf(item)}`);
+  return allowing(min > 0 ? list.min(min) : list, `a list of ${size}, each ${wordsOf(item)}`);
 }
 
 /** A map from environment variable names to strings (numbers and booleans are taken as their text). */

@@ -85,6 +85,29 @@ describe("parsing a stack's config", () => {
     );
   });
 
+  test.each([
+    ["a loopback address", { registry: { bindAddress: "127.0.0.2" } }],
+    ["the IPv6 loopback", { registry: { bindAddress: "::1" } }],
+    ["any address with auth", { registry: { bindAddress: "0.0.0.0", auth: { username: "ci" } }, registryPassword: "password-1" }],
+    ["any address with the opt-in", { registry: { bindAddress: "10.1.2.3", allowUnauthenticatedExposure: "true" } }],
+  ])("the registry may be published on %s", (_title, config) => {
+    expect(parse(config).registry.bindAddress).toBe(config.registry.bindAddress);
+  });
+
+  test("rules still judge the rest of a config whose other keys are wrong", () => {
+    const lines = problemLines({
+      registry: { port: 0, bindAddress: "0.0.0.0" },
+      workloads: { clients: [{ name: "runner", count: 99 }, { name: "runner", env: { DOCKER_HOST: "tcp://elsewhere:2375" } }] },
+    });
+    expect(lines).toEqual([
+      "dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535",
+      "dind-stack:workloads.clients[0].count: got 99; allowed: an integer from 0 to 20",
+      expect.stringContaining("dind-stack:workloads.clients[1].env.DOCKER_HOST: got a variable the stack sets itself"),
+      'dind-stack:workloads.clients[1]: got duplicate client name "runner" (also at [0]); allowed: each client name once',
+      expect.stringContaining('dind-stack:registry.bindAddress: got "0.0.0.0" without dind-stack:registry.auth'),
+    ]);
+  });
+
   test("a cross-key rule is skipped when one of its keys is already wrong, so errors are not doubled", () => {
     expect(problemLines({ dindImage: { dockerVersion: "x" } })).toEqual(['dind-stack:dindImage.dockerVersion: got "x"; allowed: a Docker release version such as "24.0.6"']);
   });
