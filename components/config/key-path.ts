@@ -2,6 +2,9 @@ import { z } from "zod";
 import { NAMESPACE } from "./schema";
 import { coreOf } from "./words";
 
+// Zod reports where a value failed as a list of keys and indices; users write the key as
+// Pulumi does (`dind-stack:workloads.clients[1].name`), and the wording needs the schema there.
+
 /** A path into the config, as zod reports it: keys and list indices. */
 export type KeyPath = readonly PropertyKey[];
 

@@ -3,6 +3,8 @@ import { renderValue } from "./problem";
 import { NAMESPACE, SCHEMA } from "./schema";
 import { coreOf, docOf, layersOf, wordsOf } from "./words";
 
+// The README's per-key table, read off the zod schema (zod exports JSON Schema, not Markdown).
+
 /** One row of the config reference. */
 export interface ReferenceRow {
   /** Full key path, e.g. `registry.auth.username` or `workloads.clients[].count`. */
