@@ -4,19 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BuildEnvironment } from "./components/build-environment";
 import { loadSettings } from "./components/config/load-settings";
-import { NAMESPACE } from "./components/config/schema";
 import { usageHint } from "./components/usage-hint";
 
 const stack = pulumi.getStack();
 const settings = loadSettings();
-const secrets = new pulumi.Config(NAMESPACE);
 
-const environment = new BuildEnvironment(stack, {
-  settings,
-  stack,
-  registryPassword: secrets.getSecret("registryPassword"),
-  registryProxyPassword: secrets.getSecret("registryProxyPassword"),
-});
+const environment = new BuildEnvironment(stack, { settings, stack });
 
 /** The stack's mode: dind or dood. */
 export const mode = settings.mode;

@@ -12,14 +12,10 @@ import { DoodWorkload } from "./workloads/dood-workload";
 
 /** Arguments of a BuildEnvironment. */
 export interface BuildEnvironmentArgs {
-  /** The stack's validated settings. */
+  /** The stack's validated settings; its passwords are Pulumi secrets. */
   settings: Settings;
   /** The stack's name. */
   stack: string;
-  /** Password of the registry user (a Pulumi secret), when auth is on. */
-  registryPassword?: pulumi.Output<string>;
-  /** Password of the pull-through cache's upstream user (a Pulumi secret). */
-  registryProxyPassword?: pulumi.Output<string>;
 }
 
 /**
@@ -66,8 +62,8 @@ export class BuildEnvironment extends pulumi.ComponentResource {
         containerName: names.registryContainer,
         volumeName: settings.registry.volumeName ?? `${names.prefix}-registry-data`,
         networkName: network.name,
-        password: args.registryPassword,
-        proxyPassword: args.registryProxyPassword,
+        password: settings.registryPassword,
+        proxyPassword: settings.registryProxyPassword,
       },
       { parent: this },
     );
@@ -75,8 +71,8 @@ export class BuildEnvironment extends pulumi.ComponentResource {
     const addresses = { host: registry.hostAddress, network: registry.networkAddress };
     const auth = settings.registry.auth;
     const dockerConfig =
-      auth && args.registryPassword
-        ? pulumi.secret(args.registryPassword.apply((password) => dockerAuthConfig([addresses.network, addresses.host], auth.username, password)))
+      auth && settings.registryPassword
+        ? pulumi.secret(settings.registryPassword.apply((password) => dockerAuthConfig([addresses.network, addresses.host], auth.username, password)))
         : undefined;
     const common = { stack, names, image: image.imageRef, networkName: network.name, workloads: settings.workloads, dependsOn: [registry.container], dockerConfig };
     if (settings.mode === "dind") {

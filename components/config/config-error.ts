@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Problem } from "./fields";
+import { Problem } from "./problem";
 
 /**
  * Every problem found in one stack's config, thrown before any resource is declared.

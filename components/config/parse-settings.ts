@@ -1,24 +1,38 @@
-import { parseShape, Problem } from "./fields";
+import { z } from "zod";
 import { ConfigError } from "./config-error";
+import { describeIssues } from "./describe-issues";
+import { fullKey, schemaAt } from "./key-path";
+import { parseWithoutRefused } from "./parse-without-refused";
+import { Problem } from "./problem";
 import { checkRules, RuleContext } from "./rules";
-import { NAMESPACE, SCHEMA, Settings } from "./schema";
+import { NAMESPACE, SCHEMA, SECRET_KEYS, Settings } from "./schema";
+import { coreOf } from "./words";
+
+/** True for the keys whose values are sections or lists (Pulumi hands them over as JSON text). */
+function isStructured(name: string): boolean {
+  const schema = schemaAt(SCHEMA, [name]);
+  const core = schema && coreOf(schema);
+  return core instanceof z.ZodObject || core instanceof z.ZodArray;
+}
 
 /**
- * Turns a stack's raw config values into a structured object. Pulumi hands structured
- * values over as JSON text and plain values as strings; unparsable JSON is a problem.
+ * Turns a stack's raw config values into a structured object. Pulumi hands structured values
+ * over as JSON text and plain values as strings, which zod cannot know; unparsable JSON is a
+ * problem, reported without the value when the key is secret. Plain keys are never decoded,
+ * so a password may start with `{`.
  */
-function decodeRawValues(raw: Readonly<Record<string, string>>, problems: Problem[]): Record<string, unknown> {
+function decodeRawValues(raw: Readonly<Record<string, string>>, isSecret: (name: string) => boolean, problems: Problem[]): Record<string, unknown> {
   const decoded: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw)) {
-    const looksStructured = /^\s*[[{]/.test(value);
-    if (!looksStructured) {
+    if (!isStructured(name) || !/^\s*[[{]/.test(value)) {
       decoded[name] = value;
       continue;
     }
     try {
       decoded[name] = JSON.parse(value);
     } catch {
-      problems.push({ key: `${NAMESPACE}:${name}`, message: `got unparsable structured value ${JSON.stringify(value.slice(0, 60))}; allowed: a YAML mapping or list` });
+      const got = isSecret(name) ? "an unparsable structured value (not shown)" : `unparsable structured value ${JSON.stringify(value.slice(0, 60))}`;
+      problems.push({ key: fullKey([name]), message: `got ${got}; allowed: a YAML mapping or list` });
     }
   }
   return decoded;
@@ -29,19 +43,23 @@ export function namespaceValues(allConfig: Readonly<Record<string, string>>): Re
   const prefix = `${NAMESPACE}:`;
   return Object.fromEntries(
     Object.entries(allConfig)
-      .filter(([fullKey]) => fullKey.startsWith(prefix))
-      .map(([fullKey, value]) => [fullKey.slice(prefix.length), value]),
+      .filter(([configKey]) => configKey.startsWith(prefix))
+      .map(([configKey, value]) => [configKey.slice(prefix.length), value]),
   );
 }
 
 /**
- * Parses and validates one stack's config. Every problem in the config is collected and
- * thrown together as a ConfigError; on success every default is filled in.
+ * Parses and validates one stack's config. Every problem in the config (each key's own, then
+ * the cross-key rules over the rest) is collected and thrown together as a ConfigError; on
+ * success every default is filled in and the passwords are Pulumi secrets.
  */
 export function parseSettings(stack: string, raw: Readonly<Record<string, string>>, context: RuleContext): Settings {
+  const isSecret = (name: string) => (SECRET_KEYS as readonly string[]).includes(name) || context.isSecret(name);
   const problems: Problem[] = [];
-  const decoded = decodeRawValues(raw, problems);
-  const settings = parseShape(SCHEMA, decoded, NAMESPACE, (name) => `${NAMESPACE}:${name}`, problems);
+  const decoded = decodeRawValues(raw, isSecret, problems);
+  const parsed = SCHEMA.safeParse(decoded);
+  if (!parsed.success) problems.push(...describeIssues(SCHEMA, parsed.error.issues, decoded, isSecret));
+  const settings = parsed.success ? parsed.data : parseWithoutRefused(SCHEMA, decoded);
   checkRules(settings, context, problems);
   if (problems.length > 0) throw new ConfigError(stack, problems);
   return settings;

@@ -1,5 +1,9 @@
-import { Field } from "./fields";
+import { z } from "zod";
+import { renderValue } from "./problem";
 import { NAMESPACE, SCHEMA } from "./schema";
+import { coreOf, docOf, layersOf, wordsOf } from "./words";
+
+// The README's per-key table, read off the zod schema (zod exports JSON Schema, not Markdown).
 
 /** One row of the config reference. */
 export interface ReferenceRow {
@@ -13,23 +17,36 @@ export interface ReferenceRow {
   doc: string;
 }
 
-function collect(key: string, field: Field<unknown>, rows: ReferenceRow[]): void {
-  const { children, item } = field.info;
-  if (children) {
-    if (field.info.defaultText === "(none)") rows.push({ key, allowed: "a section", defaultText: "(none)", doc: field.info.doc });
-    for (const [name, child] of Object.entries(children)) collect(`${key}.${name}`, child, rows);
+/** The default in words: the parsed value used when the key is absent, `(none)` or `(required)`. */
+function defaultText(schema: z.core.$ZodType): string {
+  const layers = layersOf(schema);
+  if (layers.some((layer) => layer instanceof z.ZodPrefault)) return renderValue(z.parse(schema, undefined));
+  return layers.some((layer) => layer instanceof z.ZodOptional) ? "(none)" : "(required)";
+}
+
+function shapeOf(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
+  const core = coreOf(schema);
+  return core instanceof z.ZodObject ? core.shape : undefined;
+}
+
+function collect(key: string, schema: z.core.$ZodType, rows: ReferenceRow[]): void {
+  const doc = docOf(schema) ?? "";
+  const shape = shapeOf(schema);
+  if (shape) {
+    if (defaultText(schema) === "(none)") rows.push({ key, allowed: "a section", defaultText: "(none)", doc });
+    for (const [name, child] of Object.entries(shape)) collect(`${key}.${name}`, child, rows);
     return;
   }
-  rows.push({ key, allowed: field.info.allowed, defaultText: field.info.defaultText, doc: field.info.doc });
-  if (item?.info.children) {
-    for (const [name, child] of Object.entries(item.info.children)) collect(`${key}[].${name}`, child, rows);
-  }
+  rows.push({ key, allowed: wordsOf(schema), defaultText: defaultText(schema), doc });
+  const core = coreOf(schema);
+  const itemShape = core instanceof z.ZodArray ? shapeOf(core.element) : undefined;
+  for (const [name, child] of Object.entries(itemShape ?? {})) collect(`${key}[].${name}`, child, rows);
 }
 
 /** Every leaf key of the schema, in schema order. */
 export function referenceRows(): ReferenceRow[] {
   const rows: ReferenceRow[] = [];
-  for (const [name, field] of Object.entries(SCHEMA)) collect(name, field as Field<unknown>, rows);
+  for (const [name, schema] of Object.entries(SCHEMA.shape)) collect(name, schema, rows);
   return rows;
 }
 

@@ -1,5 +1,6 @@
-import { Problem, renderValue } from "./fields";
+import { BlockList } from "node:net";
 import { pinnedDockerSha256 } from "./pins";
+import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
 
 /** What the cross-field rules need from the outside world. */
@@ -118,6 +119,40 @@ function checkClientEnv(settings: Settings, _context: RuleContext, problems: Pro
   });
 }
 
+function checkUniqueClientNames(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  const firstIndex = new Map<string, number>();
+  settings.workloads.clients.forEach((client, index) => {
+    const first = firstIndex.get(client.name);
+    if (first === undefined) {
+      firstIndex.set(client.name, index);
+    } else {
+      problems.push({
+        key: key(`workloads.clients[${index}]`),
+        message: `got duplicate client name ${renderValue(client.name)} (also at [${first}]); allowed: each client name once`,
+      });
+    }
+  });
+}
+
+/** Addresses that only this machine reaches. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+function checkExposure(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  const { bindAddress, auth, allowUnauthenticatedExposure } = settings.registry;
+  const loopback = LOOPBACK.check(bindAddress, bindAddress.includes(":") ? "ipv6" : "ipv4");
+  if (!loopback && !auth && !allowUnauthenticatedExposure) {
+    problems.push({
+      key: key("registry.bindAddress"),
+      message:
+        `got ${renderValue(bindAddress)} without ${key("registry.auth")}: anyone who reaches that address could push and pull` +
+        `${bindAddress === "0.0.0.0" || bindAddress === "::" ? " (it publishes on every interface)" : ""}; ` +
+        `allowed: a loopback address (127.0.0.0/8, ::1), or registry.auth, or ${key("registry.allowUnauthenticatedExposure")}: true to publish it without auth on purpose`,
+    });
+  }
+}
+
 function checkDistinctNames(settings: Settings, _context: RuleContext, problems: Problem[]): void {
   const { registry, workloads } = settings;
   if (registry.alias === workloads.daemonAlias) {
@@ -135,7 +170,7 @@ function checkDistinctNames(settings: Settings, _context: RuleContext, problems:
 }
 
 interface Rule {
-  /** Keys the rule reads; a rule is skipped when one of them already has a problem. */
+  /** Keys the rule reads (`[]` stands for every list index); a rule is skipped when one of them, or a key around it, already has a problem. */
   reads: string[];
   check: (settings: Settings, context: RuleContext, problems: Problem[]) => void;
 }
@@ -146,7 +181,9 @@ const RULES: readonly Rule[] = [
   { reads: ["mode", "workloads.allowDood"], check: checkDood },
   { reads: ["registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
   { reads: ["daemon.extraArgs"], check: checkExtraArgs },
-  { reads: ["workloads.clients"], check: checkClientEnv },
+  { reads: ["workloads.clients[].env"], check: checkClientEnv },
+  { reads: ["workloads.clients[].name"], check: checkUniqueClientNames },
+  { reads: ["registry.bindAddress", "registry.auth", "registry.allowUnauthenticatedExposure"], check: checkExposure },
   { reads: ["registry.alias", "registry.volumeName", "workloads.daemonAlias", "workloads.dataVolumeName"], check: checkDistinctNames },
 ];
 
@@ -155,8 +192,9 @@ const RULES: readonly Rule[] = [
  * Runs after the per-field checks, so all problems of a config are reported in one go.
  */
 export function checkRules(settings: Settings, context: RuleContext, problems: Problem[]): void {
-  const alreadyWrong = problems.map((problem) => problem.key);
-  const touches = (read: string) => alreadyWrong.some((wrong) => wrong === key(read) || wrong.startsWith(`${key(read)}.`) || wrong.startsWith(`${key(read)}[`));
+  const alreadyWrong = problems.map((problem) => problem.key.replace(/\[\d+\]/g, "[]"));
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  const touches = (read: string) => alreadyWrong.some((wrong) => within(wrong, key(read)) || within(key(read), wrong));
   for (const rule of RULES) {
     if (!rule.reads.some(touches)) rule.check(settings, context, problems);
   }

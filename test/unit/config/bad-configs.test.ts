@@ -128,7 +128,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "section given as a string",
     { registry: "registry:2" },
-    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy',
+    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy',
   ],
   ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
   ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],
@@ -154,6 +154,27 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
     'dind-stack:workloads.dataVolumeName: got "shared", the volume dind-stack:registry.volumeName names too; allowed: a volume of its own (the daemon\'s data and the registry\'s must not mix)',
   ],
   ["list given as a string", { daemon: { dns: "1.1.1.1" } }, 'dind-stack:daemon.dns: got "1.1.1.1"; allowed: a list of at most 3 items, each an IPv4 or IPv6 address'],
+  [
+    "registry on every interface without auth",
+    { registry: { bindAddress: "0.0.0.0" } },
+    'dind-stack:registry.bindAddress: got "0.0.0.0" without dind-stack:registry.auth: anyone who reaches that address could push and pull (it publishes on every interface); allowed: a loopback address (127.0.0.0/8, ::1), or registry.auth, or dind-stack:registry.allowUnauthenticatedExposure: true to publish it without auth on purpose',
+  ],
+  [
+    "registry on a network address without auth",
+    { registry: { bindAddress: "10.1.2.3", port: "5002" } },
+    'dind-stack:registry.bindAddress: got "10.1.2.3" without dind-stack:registry.auth: anyone who reaches that address could push and pull; allowed: a loopback address (127.0.0.0/8, ::1), or registry.auth, or dind-stack:registry.allowUnauthenticatedExposure: true to publish it without auth on purpose',
+  ],
+  ["empty client command", { workloads: { clients: [{ name: "runner", command: [] }] } }, "dind-stack:workloads.clients[0].command: got []; allowed: a list of 1 to 100 items, each a non-empty string"],
+  [
+    "second client with a bad name",
+    { workloads: { clients: [{ name: "runner" }, { name: "Builder" }] } },
+    'dind-stack:workloads.clients[1].name: got "Builder"; allowed: a DNS label: lowercase letters, digits and -, at most 63, not starting or ending with -',
+  ],
+  [
+    "unknown key in a client",
+    { workloads: { clients: [{ name: "runner", comand: ["make"] }] } },
+    'dind-stack:workloads.clients[0].comand: unknown key (did you mean "command"?); allowed keys: name, image, command, env, count',
+  ],
 ];
 
 describe("bad configs are refused with an error naming the key, the value and what is allowed", () => {

@@ -21,8 +21,16 @@ describe("parsing a stack's config", () => {
       buildNetwork: "default",
       buildOnPreview: true,
     });
-    expect(settings.registry).toMatchObject({ image: "registry:2", port: 5000, bindAddress: "127.0.0.1", alias: "registry", deleteEnabled: true, auth: undefined, proxy: undefined });
-    expect(settings.daemon).toMatchObject({ tls: true, iptables: "auto", logOpts: { maxSize: "10m", maxFile: 3 }, insecureRegistries: [], mtu: undefined });
+    expect(settings.registry).toEqual({
+      image: "registry:2",
+      port: 5000,
+      bindAddress: "127.0.0.1",
+      allowUnauthenticatedExposure: false,
+      alias: "registry",
+      retainDataOnDelete: true,
+      deleteEnabled: true,
+    });
+    expect(settings.daemon).toEqual({ insecureRegistries: [], registryMirrors: [], dns: [], logOpts: { maxSize: "10m", maxFile: 3 }, tls: true, iptables: "auto", extraArgs: [] });
     expect(settings.workloads).toMatchObject({ allowDood: false, daemonAlias: "docker", readyTimeoutSeconds: 120 });
     expect(settings.workloads.clients).toEqual([{ name: "builder", image: undefined, command: ["sleep", "infinity"], env: {}, count: 1 }]);
   });
@@ -69,12 +77,35 @@ describe("parsing a stack's config", () => {
     expect((thrown as Error).message).toBe(
       [
         'stack "ci" has 4 config problems; nothing was deployed:',
-        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy",
         "  - dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535",
+        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy",
         "  - dind-stack:daemon.mtu: got 1; allowed: an integer from 576 to 65535",
         '  - dind-stack:mode: got "dood" without dind-stack:workloads.allowDood: true; allowed: "dind", or "dood" once the stack opts in (DooD mounts the host\'s Docker socket: root on the host)',
       ].join("\n"),
     );
+  });
+
+  test.each([
+    ["a loopback address", { registry: { bindAddress: "127.0.0.2" } }],
+    ["the IPv6 loopback", { registry: { bindAddress: "::1" } }],
+    ["any address with auth", { registry: { bindAddress: "0.0.0.0", auth: { username: "ci" } }, registryPassword: "password-1" }],
+    ["any address with the opt-in", { registry: { bindAddress: "10.1.2.3", allowUnauthenticatedExposure: "true" } }],
+  ])("the registry may be published on %s", (_title, config) => {
+    expect(parse(config).registry.bindAddress).toBe(config.registry.bindAddress);
+  });
+
+  test("rules still judge the rest of a config whose other keys are wrong", () => {
+    const lines = problemLines({
+      registry: { port: 0, bindAddress: "0.0.0.0" },
+      workloads: { clients: [{ name: "runner", count: 99 }, { name: "runner", env: { DOCKER_HOST: "tcp://elsewhere:2375" } }] },
+    });
+    expect(lines).toEqual([
+      "dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535",
+      "dind-stack:workloads.clients[0].count: got 99; allowed: an integer from 0 to 20",
+      expect.stringContaining("dind-stack:workloads.clients[1].env.DOCKER_HOST: got a variable the stack sets itself"),
+      'dind-stack:workloads.clients[1]: got duplicate client name "runner" (also at [0]); allowed: each client name once',
+      expect.stringContaining('dind-stack:registry.bindAddress: got "0.0.0.0" without dind-stack:registry.auth'),
+    ]);
   });
 
   test("a cross-key rule is skipped when one of its keys is already wrong, so errors are not doubled", () => {

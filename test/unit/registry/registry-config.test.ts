@@ -8,9 +8,9 @@ describe("registry addresses", () => {
   test.each([
     [{}, "127.0.0.1:5000", "registry:5000"],
     [{ port: 5001, alias: "cache" }, "127.0.0.1:5001", "cache:5000"],
-    [{ bindAddress: "0.0.0.0" }, "127.0.0.1:5000", "registry:5000"],
-    [{ bindAddress: "::" }, "[::1]:5000", "registry:5000"],
-    [{ bindAddress: "10.1.2.3" }, "10.1.2.3:5000", "registry:5000"],
+    [{ bindAddress: "0.0.0.0", allowUnauthenticatedExposure: true }, "127.0.0.1:5000", "registry:5000"],
+    [{ bindAddress: "::", allowUnauthenticatedExposure: true }, "[::1]:5000", "registry:5000"],
+    [{ bindAddress: "10.1.2.3", allowUnauthenticatedExposure: true }, "10.1.2.3:5000", "registry:5000"],
   ])("%j → host %s, network %s", (registry, host, network) => {
     expect(registryAddresses(parse({ registry }).registry)).toEqual({ host, network });
   });

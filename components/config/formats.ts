@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { matching } from "./kinds";
+import { allowing } from "./words";
+
+// Value formats shared by several keys: how to recognise them and how to name them in errors.
+
+const NAME_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d{1,5})?/)";
+const REPOSITORY = `${DOMAIN}?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*`;
+
+/** An image reference such as `registry:2`, `debian:bookworm-slim` or `mirror.local:5000/lib/registry@sha256:...`. */
+export const imageReference = () =>
+  matching(
+    new RegExp(`^${REPOSITORY}(?::[\\w][\\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`),
+    'an image reference such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim"',
+  );
+
+/** An image repository without tag, such as `dind-stack/dind`. */
+export const imageRepository = () => matching(new RegExp(`^${REPOSITORY}$`), 'an image repository without tag, such as "dind-stack/dind"');
+
+/** An image tag. */
+export const imageTag = () => matching(/^[\w][\w.-]{0,127}$/, "an image tag: letters, digits, _ . - (at most 128, not starting with . or -)");
+
+/** A Docker release version as used in static tarball names. */
+export const dockerVersion = () => matching(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?$/, 'a Docker release version such as "24.0.6"');
+
+/** A lowercase hex sha256 sum. */
+export const sha256 = () => matching(/^[0-9a-f]{64}$/, "64 lowercase hex digits (the sha256sum of the tarball)");
+
+/** An http(s) URL. */
+export const httpUrl = () => matching(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, "an http:// or https:// URL");
+
+/** A Debian/Ubuntu package name, optionally pinned with `=version`. */
+export const aptPackage = () => matching(/^[a-z0-9][a-z0-9+.-]+(?:=[\w.:~+-]+)?$/, 'a Debian package name such as "git" or "git=1:2.39.5-0+deb12u1"');
+
+/** A DNS label, used for network aliases, client names and Kubernetes names. */
+export const dnsLabel = () => matching(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "a DNS label: lowercase letters, digits and -, at most 63, not starting or ending with -");
+
+/** A Docker object name (volume, container). */
+export const dockerName = () => matching(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "a Docker object name: letters, digits, _ . - (not starting with _ . -)");
+
+/** An IPv4 or IPv6 address. */
+export const ipAddress = () => allowing(z.union([z.ipv4(), z.ipv6()]), "an IPv4 or IPv6 address");
+
+/** What dockerd accepts in insecure-registries: host[:port] or a CIDR. */
+export const registryHost = () =>
+  allowing(
+    z.union([z.string().regex(/^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d{1,5})?$/), z.cidrv4(), z.cidrv6()]),
+    'a registry host[:port] or a CIDR, such as "registry:5000" or "10.0.0.0/8"',
+  );
+
+/** A size for dockerd's json-file log rotation. */
+export const logSize = () => matching(/^\d+[kmg]$/, 'a size with unit k, m or g, such as "10m"');
+
+/** A dockerd command-line flag. */
+export const dockerdFlag = () => matching(/^--[a-z][a-z0-9-]*(?:=.*)?$/, 'a dockerd flag such as "--experimental" or "--default-ulimit=nofile=65536:65536"');
+
+/** A Kubernetes resource quantity such as `20Gi`. */
+export const k8sQuantity = () => matching(/^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as "20Gi"');
+
+/** A registry user name (htpasswd forbids ':'). */
+export const userName = () => matching(/^[A-Za-z0-9._@-]{1,64}$/, "1 to 64 letters, digits or . _ @ -");
+
+/** A non-empty string without NUL. */
+export const nonEmpty = () => matching(/^[^\0]+$/, "a non-empty string");

@@ -1,0 +1,14 @@
+/** One thing wrong with a config value: the full key and what is wrong with it. */
+export interface Problem {
+  /** Full key, e.g. `dind-stack:registry.port` or `dind-stack:workloads.clients[1].name`. */
+  key: string;
+  /** What was given and what is allowed, e.g. `got 70000; allowed: an integer from 1 to 65535`. */
+  message: string;
+}
+
+/** Renders a given (non-secret) value for an error message, cut at 80 characters. */
+export function renderValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

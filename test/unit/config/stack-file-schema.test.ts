@@ -1,0 +1,74 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import * as yaml from "js-yaml";
+import { STACK_SCHEMA_FILE, stackFileJsonText } from "../../../components/config/stack-file-schema";
+import { REPO_ROOT, stackNames } from "../../support/stack-config";
+
+const committed = fs.readFileSync(path.join(REPO_ROOT, STACK_SCHEMA_FILE), "utf8");
+
+// Zod writes a `pattern` next to each of these formats (ipv4 and ipv6 are standard, cidrv4 and
+// cidrv6 are zod's own); the patterns do the checking, as they do in editors.
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, formats: { ipv4: true, ipv6: true, cidrv4: true, cidrv6: true } });
+const validate = ajv.compile(JSON.parse(committed));
+
+/** The validator's complaints about a stack file (its YAML text), empty when it is valid. */
+function complaints(text: string): string[] {
+  if (validate(yaml.load(text))) return [];
+  return (validate.errors ?? []).map((error) => {
+    const name = error.params.propertyName === undefined ? "" : ` (${error.params.propertyName})`;
+    return `${error.instancePath || "/"} ${error.message}${name}`;
+  });
+}
+
+const stackFile = (stack: string) => fs.readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8");
+
+test("the committed JSON Schema is the one generated from the zod schema", () => {
+  // Regenerate with `npx ts-node scripts/write-stack-schema.ts`.
+  expect(committed).toBe(stackFileJsonText());
+});
+
+describe.each(stackNames())("stacks/Pulumi.%s.yaml", (stack) => {
+  test("points editors at the committed JSON Schema", () => {
+    const comment = /^# yaml-language-server: \$schema=(\S+)$/m.exec(stackFile(stack));
+    expect(comment).not.toBeNull();
+    expect(path.resolve(REPO_ROOT, "stacks", comment![1])).toBe(path.join(REPO_ROOT, STACK_SCHEMA_FILE));
+  });
+
+  test("is valid against it", () => {
+    expect(complaints(stackFile(stack))).toEqual([]);
+  });
+});
+
+test("a stack file with encrypted secrets, Pulumi's own keys, another namespace and --path strings is valid", () => {
+  const text = `
+encryptionsalt: v1:abc:def
+config:
+  docker:host: unix:///var/run/docker.sock
+  dind-stack:registry:
+    port: "5002"
+    retainDataOnDelete: "false"
+    auth:
+      username: builder
+  dind-stack:registryPassword:
+    secure: v1:c2VjcmV0:bm9uY2U=
+`;
+  expect(complaints(text)).toEqual([]);
+});
+
+test.each([
+  ["an unknown dind-stack key", "dind-stack:registy:\n    port: 5000", "/config property name must be valid (dind-stack:registy)"],
+  ["an unknown nested key", "dind-stack:daemon:\n    tsl: true", "/config/dind-stack:daemon must NOT have additional properties"],
+  ["a port out of range", "dind-stack:registry:\n    port: 70000", "/config/dind-stack:registry/port must be <= 65535"],
+  ["a secret in plain text", "dind-stack:registryPassword: hunter2hunter2", "/config/dind-stack:registryPassword must be object"],
+  ["a bind address that is a name", "dind-stack:registry:\n    bindAddress: localhost", "/config/dind-stack:registry/bindAddress must match pattern"],
+  ["an empty client command", "dind-stack:workloads:\n    clients:\n      - name: runner\n        command: []", "/config/dind-stack:workloads/clients/0/command must NOT have fewer than 1 items"],
+  ["a mode typo", "dind-stack:mode: dinD", "/config/dind-stack:mode must be equal to one of the allowed values"],
+])("%s is refused", (_title, entry, expected) => {
+  const found = complaints(`config:\n  ${entry}\n`);
+  expect(found.some((line) => line.startsWith(expected))).toBe(true);
+});
+
+test("an unknown top-level key is refused", () => {
+  expect(complaints("config: {}\nconfig-typo: {}\n")).toContain("/ must NOT have additional properties");
+});
