@@ -29,9 +29,8 @@ export async function waitHealthy(container: string, timeoutMs: number): Promise
   const started = Date.now();
   await waitFor(`${container} to become healthy`, timeoutMs, async () => {
     const state = (await engine.getContainer(container).inspect()).State;
-    if (state.Health?.Status === "unhealthy" || (!state.Running && !state.Restarting)) {
-      throw new GiveUp(`${container} is ${state.Health?.Status ?? state.Status} (exit ${state.ExitCode})`);
-    }
+    if (!state.Running && !state.Restarting) throw new GiveUp(`${container} is ${state.Status} (exit ${state.ExitCode})`);
+    if (state.Health?.Status === "unhealthy") throw new GiveUp(`${container} is unhealthy`);
     return state.Health?.Status === "healthy" ? true : undefined;
   }).catch(async (error: Error) => {
     throw new Error(`${error.message}\nlog of ${container}:\n${await logsOf(container).catch(() => "(none)")}`);
