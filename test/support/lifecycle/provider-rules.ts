@@ -94,18 +94,18 @@ function same(a: unknown, b: unknown): boolean {
  * `ignoreChanges` keep their old value (the caller applies that before calling).
  */
 export function diffInputs(type: string, olds: Record<string, unknown>, news: Record<string, unknown>): Diff {
-  const rules = rulesOf(type);
   const fields = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((field) => !same(olds[field], news[field]));
+  if (fields.length === 0) return { kind: "same", changed: [], replaceFields: [], engineFields: [] };
+  if (type === "docker:index/image:Image") return imageDiff(olds, news, fields);
+  const rules = rulesOf(type);
   const effect = (field: string): FieldEffect => {
     const found = rules.fields[field];
     if (found === undefined) throw new Error(`lifecycle: ${type} field "${field}" changed, and the harness has no rule for it`);
     return found;
   };
-  if (type === "docker:index/image:Image") return imageDiff(olds, news, fields);
   const replaceFields = fields.filter((field) => effect(field) === "replace");
   const engineFields = fields.filter((field) => effect(field) === "update");
-  const kind = replaceFields.length > 0 ? "replace" : fields.length > 0 ? "update" : "same";
-  return { kind, changed: fields, replaceFields, engineFields };
+  return { kind: replaceFields.length > 0 ? "replace" : "update", changed: fields, replaceFields, engineFields };
 }
 
 /** pulumi-docker's Image diff: any change rebuilds, except registry credentials alone. */

@@ -5,7 +5,7 @@ import { destroy, preview, ResourceOps, up } from "../../support/lifecycle/deplo
 import { formatPlan, Step } from "../../support/lifecycle/plan";
 import { deletionOrder, dependentReplacements, emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
 import { fakeRealize } from "../../support/run-program";
-import { stackConfig, withOverrides } from "../../support/stack-config";
+import { stackConfig, stackNames, withOverrides } from "../../support/stack-config";
 
 /** A provider that records each call as `create <name>`, `update <name>`, `remove <name>`; a rebuilt image gets a new digest. */
 function recordingOps(): ResourceOps & { calls: string[] } {
@@ -120,6 +120,25 @@ describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () 
     expect(result.steps.filter((step) => step.op === "retain").map((step) => step.name).sort()).toEqual(["ci-dind-data", "ci-registry-data"]);
     expect(result.state).toEqual(emptyState());
   });
+});
+
+test.each(stackNames())("stack %s: a second up with an unchanged config changes nothing (the program is deterministic)", async (stack) => {
+  const ops = recordingOps();
+  const secretKeys = ["dind-stack:registryPassword", "dind-stack:registryProxyPassword"];
+  const first = await up({ stack, config: stackConfig(stack), secretKeys, state: emptyState(), ops });
+  ops.calls.length = 0;
+  const second = await up({ stack, config: stackConfig(stack), secretKeys, state: first.state, ops });
+  expect(changes(second.steps)).toEqual([]);
+  expect(ops.calls).toEqual([]);
+});
+
+test("with registry auth too: the htpasswd file is the same on every run, so nothing is replaced", async () => {
+  const ops = recordingOps();
+  const config = withOverrides(stackConfig("ci"), { "dind-stack:registry": { auth: { username: "builder" } }, "dind-stack:registryPassword": "a-long-password" });
+  const secretKeys = ["dind-stack:registryPassword"];
+  const first = await up({ stack: "ci", config, secretKeys, state: emptyState(), ops });
+  const second = await up({ stack: "ci", config, secretKeys, state: first.state, ops });
+  expect(changes(second.steps)).toEqual([]);
 });
 
 describe("dependents of a resource replaced delete-first", () => {
