@@ -1,0 +1,11 @@
+/** A resource as the checks receive it (the fields @pulumi/policy passes that the checks use). */
+export interface ResourceInput {
+  /** Type token, e.g. `docker:index/container:Container` or `kubernetes:apps/v1:Deployment`. */
+  type: string;
+  /** Logical name. */
+  name: string;
+  /** URN; names the stack. */
+  urn: string;
+  /** Inputs (resource validation) or state (stack validation). */
+  props: Record<string, any>;
+}
