@@ -1,0 +1,73 @@
+import * as k8s from "@pulumi/kubernetes";
+import { CustomResource } from "@pulumi/pulumi";
+import { RUNNER_LABELS, REGISTRY_LABELS, registryPod, runnerPod } from "./support/kubernetes-fixtures";
+import { policyMessages } from "./support/pack-harness";
+
+const exposureFindings = (declare: () => CustomResource[]) => policyMessages("cluster-exposure-needs-registry-auth", "ci", declare);
+
+function registry(auth: boolean) {
+  return new k8s.apps.v1.Deployment("registry", {
+    metadata: { name: "registry", namespace: "dind-stack" },
+    spec: { strategy: { type: "Recreate" }, selector: { matchLabels: REGISTRY_LABELS }, template: { metadata: { labels: REGISTRY_LABELS }, spec: registryPod(auth) } },
+  });
+}
+
+function runners() {
+  return new k8s.apps.v1.Deployment("runner", {
+    metadata: { name: "runner", namespace: "dind-stack-runners" },
+    spec: { selector: { matchLabels: RUNNER_LABELS }, template: { metadata: { labels: RUNNER_LABELS }, spec: runnerPod() } },
+  });
+}
+
+function service(name: string, namespace: string, spec: k8s.types.input.core.v1.ServiceSpec) {
+  return new k8s.core.v1.Service(name, { metadata: { name, namespace }, spec: { ports: [{ port: 5000 }], ...spec } });
+}
+
+function ingress(name: string, backend: string) {
+  return new k8s.networking.v1.Ingress(name, {
+    metadata: { name, namespace: "dind-stack" },
+    spec: { rules: [{ host: "registry.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: backend, port: { number: 5000 } } } }] } }] },
+  });
+}
+
+test("an in-cluster Service (ClusterIP) to an open registry is fine; only exposure outside the cluster needs auth", async () => {
+  expect(await exposureFindings(() => [registry(false), runners(), service("registry", "dind-stack", { selector: REGISTRY_LABELS })])).toEqual([]);
+});
+
+test.each([
+  ["NodePort", { type: "NodePort" }],
+  ["LoadBalancer", { type: "LoadBalancer" }],
+  ["externalIPs", { externalIPs: ["203.0.113.7"] }],
+])("a %s Service may reach an authenticated registry, not an open one", async (_how, exposure) => {
+  const exposed = { selector: REGISTRY_LABELS, ...exposure };
+  expect(await exposureFindings(() => [registry(true), service("registry", "dind-stack", exposed)])).toEqual([]);
+  expect(await exposureFindings(() => [registry(false), service("registry", "dind-stack", exposed)])).toEqual([
+    expect.stringMatching(/^Service dind-stack\/registry \(.+\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry; only a registry that requires authentication/),
+  ]);
+});
+
+test("an exposed Service to the runners, to pods of another namespace, or without a selector is refused", async () => {
+  expect(
+    await exposureFindings(() => [
+      registry(true),
+      runners(),
+      service("runners", "dind-stack-runners", { type: "LoadBalancer", selector: RUNNER_LABELS }),
+      service("elsewhere", "default", { type: "NodePort", selector: REGISTRY_LABELS }),
+      service("manual", "dind-stack", { type: "NodePort" }),
+    ]),
+  ).toEqual([
+    expect.stringMatching(/^Service default\/elsewhere \(type NodePort\) reaches outside the cluster and it selects no pod this stack declares/),
+    expect.stringMatching(/^Service dind-stack-runners\/runners \(type LoadBalancer\) reaches outside the cluster and it sends traffic to Deployment dind-stack-runners\/runner;/),
+    expect.stringMatching(/^Service dind-stack\/manual \(type NodePort\) reaches outside the cluster and it selects no pod this stack declares/),
+  ]);
+});
+
+test("an Ingress may route to an authenticated registry's Service, not to an open one nor to a Service the stack does not declare", async () => {
+  expect(await exposureFindings(() => [registry(true), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), ingress("registry", "registry")])).toEqual([]);
+  expect(
+    await exposureFindings(() => [registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), ingress("registry", "registry"), ingress("other", "somewhere")]),
+  ).toEqual([
+    expect.stringMatching(/^Ingress dind-stack\/other routes to Service dind-stack\/somewhere, which this stack does not declare/),
+    expect.stringMatching(/^Ingress dind-stack\/registry \(to Service dind-stack\/registry\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry;/),
+  ]);
+});

@@ -1,0 +1,46 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { NO_OPT_INS, optInsFromConfig, readStackOptIns, stackFilePath, stackOfUrn } from "../../../policy/stack-opt-ins";
+import { REPO_ROOT } from "../../support/stack-config";
+
+test.each([
+  [{ "dind-stack:workloads": { allowDood: true } }, { allowDood: true, plainTcpDaemon: false }],
+  [{ "dind-stack:workloads": { allowDood: "true" } }, { allowDood: true, plainTcpDaemon: false }],
+  [{ "dind-stack:workloads": { allowDood: "yes" } }, NO_OPT_INS],
+  [{ "dind-stack:workloads": "allowDood" }, NO_OPT_INS],
+  [{ "other:workloads": { allowDood: true } }, NO_OPT_INS],
+  [{ "dind-stack:daemon": { tls: false } }, { allowDood: false, plainTcpDaemon: true }],
+  [{ "dind-stack:daemon": { tls: "false" } }, { allowDood: false, plainTcpDaemon: true }],
+  [{ "dind-stack:daemon": {} }, NO_OPT_INS],
+  [{}, NO_OPT_INS],
+])("config %j opts into %j", (config, expected) => {
+  expect(optInsFromConfig(config)).toEqual(expected);
+});
+
+test("the stack is read from a URN, nested component types and all", () => {
+  expect(stackOfUrn("urn:pulumi:ci::dind-stack::dind-stack:index:BuildEnvironment$docker:index/container:Container::ci-dind-daemon")).toBe("ci");
+  expect(() => stackOfUrn("ci-dind-daemon")).toThrow("not a resource URN: ci-dind-daemon");
+});
+
+test("the project's stack files: dev opted into DooD, ci into nothing; a stack without a file opted into nothing", () => {
+  expect(readStackOptIns("dev")).toEqual({ allowDood: true, plainTcpDaemon: false });
+  expect(readStackOptIns("ci")).toEqual(NO_OPT_INS);
+  expect(readStackOptIns("no-such-stack")).toEqual(NO_OPT_INS);
+  expect(stackFilePath("ci")).toBe(path.join(REPO_ROOT, "stacks", "Pulumi.ci.yaml"));
+});
+
+test("the stack file is found through Pulumi.yaml's stackConfigDir, or beside Pulumi.yaml without one", () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), "dind-stack-policy-"));
+  try {
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(project, "Pulumi.lab.yaml"), "config:\n  dind-stack:daemon:\n    tls: false\n");
+    expect(readStackOptIns("lab", project)).toEqual({ allowDood: false, plainTcpDaemon: true });
+    fs.mkdirSync(path.join(project, "envs"));
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: p\nruntime: nodejs\nstackConfigDir: envs\n");
+    fs.writeFileSync(path.join(project, "envs", "Pulumi.lab.yaml"), "config:\n  dind-stack:workloads:\n    allowDood: true\n");
+    expect(readStackOptIns("lab", project)).toEqual({ allowDood: true, plainTcpDaemon: false });
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+});
