@@ -10,8 +10,8 @@ export interface PublishedPort {
 export interface ContainerView {
   /** How messages name it, e.g. `container dind-stack-ci-docker` or `Deployment ci/runner, container dind`. */
   label: string;
-  /** Image reference, when one is given. */
-  image?: string;
+  /** Image reference, when one is given; read lazily, as it may be unknown during a preview. */
+  readonly image?: string;
   /** True when the container runs privileged. */
   privileged: boolean;
   /** Environment variables; the value is undefined when it comes from a Secret or ConfigMap. */

@@ -25,7 +25,11 @@ export function dockerContainerView(name: string, props: DockerContainerInputs):
   const volumeSources = (props.volumes ?? []).filter((volume) => volume.hostPath).map((volume) => volume.hostPath!);
   return {
     label: `container ${props.name ?? name}`,
-    image: props.image,
+    // Read only when a check asks: during a preview the image is often an unknown output, and
+    // touching an unknown value makes @pulumi/policy skip the whole policy for this resource.
+    get image() {
+      return props.image;
+    },
     privileged: props.privileged === true,
     env: envMap(props.envs),
     command: [...(props.entrypoints ?? []), ...(props.command ?? [])],

@@ -57,7 +57,10 @@ function hostMounts(container: Container, spec: PodSpec): string[] {
 function containerView(podLabel: string, container: Container, spec: PodSpec): ContainerView {
   return {
     label: `${podLabel}, container ${container.name}`,
-    image: container.image,
+    // Read only when a check asks (an image built in the same update is unknown during a preview).
+    get image() {
+      return container.image;
+    },
     privileged: container.securityContext?.privileged === true,
     env: envMap(container),
     command: [...(container.command ?? []), ...(container.args ?? [])],
