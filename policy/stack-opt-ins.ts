@@ -1,6 +1,4 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import * as yaml from "js-yaml";
+import { PROJECT_DIR, readStackFile } from "../scripts/stack-files";
 
 /**
  * What a stack's config file allows beyond the secure defaults. The pack reads these from the
@@ -15,9 +13,6 @@ export interface StackOptIns {
 
 /** A stack that opted into nothing. */
 export const NO_OPT_INS: StackOptIns = { allowDood: false, plainTcpDaemon: false };
-
-/** The project directory: the policy pack lives in its policy/ folder. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 const NAMESPACE = "dind-stack";
 
@@ -46,22 +41,8 @@ export function stackOfUrn(urn: string): string {
   return match[1];
 }
 
-function loadYaml(file: string): Record<string, unknown> {
-  const parsed = yaml.load(fs.readFileSync(file, "utf8"));
-  return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
-}
-
-/** The path of a stack's config file, honouring Pulumi.yaml's stackConfigDir. */
-export function stackFilePath(stack: string, projectDir = PROJECT_DIR): string {
-  const project = loadYaml(path.join(projectDir, "Pulumi.yaml"));
-  const configDir = typeof project.stackConfigDir === "string" ? project.stackConfigDir : ".";
-  return path.join(projectDir, configDir, `Pulumi.${stack}.yaml`);
-}
-
 /** The opt-ins of a stack, read from its config file; a stack without a file opted into nothing. */
 export function readStackOptIns(stack: string, projectDir = PROJECT_DIR): StackOptIns {
-  const file = stackFilePath(stack, projectDir);
-  if (!fs.existsSync(file)) return NO_OPT_INS;
-  const config = loadYaml(file).config;
-  return optInsFromConfig(config && typeof config === "object" ? (config as Record<string, unknown>) : {});
+  const file = readStackFile(stack, projectDir);
+  return file ? optInsFromConfig(file.config) : NO_OPT_INS;
 }

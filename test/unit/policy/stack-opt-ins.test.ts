@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { NO_OPT_INS, optInsFromConfig, readStackOptIns, stackFilePath, stackOfUrn } from "../../../policy/stack-opt-ins";
+import { NO_OPT_INS, optInsFromConfig, readStackOptIns, stackOfUrn } from "../../../policy/stack-opt-ins";
+import { stackFilePath } from "../../../scripts/stack-files";
 import { REPO_ROOT } from "../../support/stack-config";
 
 test.each([
