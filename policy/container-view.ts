@@ -22,6 +22,11 @@ export interface ContainerView {
   hostMounts: string[];
   /** Ports published on the host. */
   published: PublishedPort[];
+  /**
+   * Configuration files the container is given (Docker uploads), parsed as YAML; read lazily, as
+   * their content may be unknown during a preview. Files that are not a YAML mapping are left out.
+   */
+  readonly configFiles: Record<string, unknown>[];
 }
 
 /** Address Docker and Kubernetes use when a published port names none. */
@@ -39,8 +44,34 @@ export function isDindDaemon(container: ContainerView): boolean {
   return DAEMON_BINARIES.has(program) || container.env.has("DOCKER_TLS_CERTDIR");
 }
 
-/** True for a registry (distribution) that requires authentication: REGISTRY_AUTH is htpasswd or token. */
+/** Distribution's configuration among the container's files: a mapping with `storage` and `http`. */
+function registryConfigs(container: ContainerView): Record<string, unknown>[] {
+  return container.configFiles.filter((file) => "storage" in file && "http" in file);
+}
+
+/** True when an image reference names distribution's image (`registry`, from Docker Hub or a mirror of it). */
+function isRegistryImage(reference: string | undefined): boolean {
+  const path = reference?.split("@")[0].replace(/:[^:/]*$/, "") ?? "";
+  return path.split("/").pop() === "registry";
+}
+
+/** True for a registry (distribution): its image, REGISTRY_* variables, or a registry config file say so. */
+export function isRegistry(container: ContainerView): boolean {
+  return (
+    isRegistryImage(container.image) || [...container.env.keys()].some((name) => name.startsWith("REGISTRY_")) || registryConfigs(container).length > 0
+  );
+}
+
+const REAL_AUTH = ["htpasswd", "token"];
+
+/**
+ * True for a registry that requires authentication: htpasswd or token auth, set by REGISTRY_AUTH
+ * or in its config file (distribution's `silly` auth checks nothing and does not count).
+ */
 export function isAuthenticatedRegistry(container: ContainerView): boolean {
-  const auth = container.env.get("REGISTRY_AUTH");
-  return auth === "htpasswd" || auth === "token";
+  if (REAL_AUTH.includes(container.env.get("REGISTRY_AUTH") ?? "")) return true;
+  return registryConfigs(container).some((config) => {
+    const auth = config.auth;
+    return auth !== null && typeof auth === "object" && REAL_AUTH.some((kind) => kind in auth);
+  });
 }

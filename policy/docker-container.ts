@@ -1,5 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import type { Unwrap } from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
 import { ALL_ADDRESSES, ContainerView } from "./container-view";
 
 /** Type token of the docker provider's container. */
@@ -19,6 +20,16 @@ function envMap(envs: readonly string[] | undefined): Map<string, string | undef
   return env;
 }
 
+/** A file's content parsed as YAML (JSON included) when it is a mapping; undefined otherwise. */
+function yamlMapping(content: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const parsed = content === undefined ? undefined : yaml.load(content);
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A docker.Container's inputs as a ContainerView. */
 export function dockerContainerView(name: string, props: DockerContainerInputs): ContainerView {
   const bindSources = (props.mounts ?? []).filter((mount) => mount.type === "bind" && mount.source).map((mount) => mount.source!);
@@ -35,5 +46,8 @@ export function dockerContainerView(name: string, props: DockerContainerInputs):
     command: [...(props.entrypoints ?? []), ...(props.command ?? [])],
     hostMounts: [...volumeSources, ...bindSources],
     published: (props.ports ?? []).map((port) => ({ ip: port.ip ?? ALL_ADDRESSES, port: port.external ?? port.internal })),
+    get configFiles() {
+      return (props.uploads ?? []).map((upload) => yamlMapping(upload.content)).filter((file): file is Record<string, unknown> => file !== undefined);
+    },
   };
 }

@@ -66,6 +66,8 @@ function containerView(podLabel: string, container: Container, spec: PodSpec): C
     command: [...(container.command ?? []), ...(container.args ?? [])],
     hostMounts: hostMounts(container, spec),
     published: (container.ports ?? []).filter((port) => port.hostPort !== undefined).map((port) => ({ ip: port.hostIP ?? ALL_ADDRESSES, port: port.hostPort! })),
+    // A pod's files come from ConfigMaps and Secrets, other resources: its registry is recognized by REGISTRY_* variables.
+    configFiles: [],
   };
 }
 

@@ -50,24 +50,27 @@ export const POLICIES: Policies = [
   ),
   containerPolicy(
     "host-exposure-needs-registry-auth",
-    "Nothing but a registry that requires authentication is published beyond loopback (Docker ports, Kubernetes hostPort or hostNetwork).",
+    "Nothing but a registry that requires authentication (or whose stack file allows unauthenticated exposure) is published beyond loopback (Docker ports, Kubernetes hostPorts).",
     publishedPortViolations,
   ),
   {
     name: "host-network-needs-registry-auth",
-    description: "No pod but an authenticated registry's uses the node's network.",
+    description: "No pod but an authenticated registry's (or one whose stack file allows unauthenticated exposure) uses the node's network.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
       const pod = podViewOf(args.type, args.name, args.props);
-      if (pod) hostNetworkViolations(pod).forEach((message) => reportViolation(message));
+      if (pod?.hostNetwork) hostNetworkViolations(pod, readStackOptIns(stackOfUrn(args.urn))).forEach((message) => reportViolation(message));
     },
   },
   {
     name: "cluster-exposure-needs-registry-auth",
-    description: "Services reachable from outside the cluster (NodePort, LoadBalancer, externalIPs, Ingress) reach only a registry that requires authentication.",
+    description:
+      "Services reachable from outside the cluster (NodePort, LoadBalancer, externalIPs, Ingress) reach only a registry that requires authentication (or whose stack file allows unauthenticated exposure).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-      for (const violation of clusterExposureViolations(args.resources)) reportViolation(violation.message, violation.urn);
+      if (args.resources.length === 0) return;
+      const optIns = readStackOptIns(stackOfUrn(args.resources[0].urn));
+      for (const violation of clusterExposureViolations(args.resources, optIns)) reportViolation(violation.message, violation.urn);
     },
   },
   {

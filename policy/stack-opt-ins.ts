@@ -9,10 +9,12 @@ export interface StackOptIns {
   allowDood: boolean;
   /** `dind-stack:daemon.tls: false`: DinD daemons may serve, and clients use, plain TCP. */
   plainTcpDaemon: boolean;
+  /** `dind-stack:registry.allowUnauthenticatedExposure: true`: the registry may be exposed without auth. */
+  unauthenticatedRegistry: boolean;
 }
 
 /** A stack that opted into nothing. */
-export const NO_OPT_INS: StackOptIns = { allowDood: false, plainTcpDaemon: false };
+export const NO_OPT_INS: StackOptIns = { allowDood: false, plainTcpDaemon: false, unauthenticatedRegistry: false };
 
 const NAMESPACE = "dind-stack";
 
@@ -31,6 +33,7 @@ export function optInsFromConfig(config: Readonly<Record<string, unknown>>): Sta
   return {
     allowDood: flagIs(section(config, "workloads").allowDood, true),
     plainTcpDaemon: flagIs(section(config, "daemon").tls, false),
+    unauthenticatedRegistry: flagIs(section(config, "registry").allowUnauthenticatedExposure, true),
   };
 }
 

@@ -1,5 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { CustomResource } from "@pulumi/pulumi";
+import { clusterExposureViolations } from "../../../policy/checks/exposure";
+import { NO_OPT_INS } from "../../../policy/stack-opt-ins";
+import { declared } from "./support/declare-resources";
 import { RUNNER_LABELS, REGISTRY_LABELS, registryPod, runnerPod } from "./support/kubernetes-fixtures";
 import { policyMessages } from "./support/pack-harness";
 
@@ -70,4 +73,15 @@ test("an Ingress may route to an authenticated registry's Service, not to an ope
     expect.stringMatching(/^Ingress dind-stack\/other routes to Service dind-stack\/somewhere, which this stack does not declare/),
     expect.stringMatching(/^Ingress dind-stack\/registry \(to Service dind-stack\/registry\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry;/),
   ]);
+});
+
+test("a stack file with registry.allowUnauthenticatedExposure: true may expose its open registry, still not its runners", async () => {
+  const resources = await declared("ci", () => [
+    registry(false),
+    runners(),
+    service("registry", "dind-stack", { type: "LoadBalancer", selector: REGISTRY_LABELS }),
+    service("runners", "dind-stack-runners", { type: "LoadBalancer", selector: RUNNER_LABELS }),
+  ]);
+  const messages = clusterExposureViolations(resources, { ...NO_OPT_INS, unauthenticatedRegistry: true }).map((violation) => violation.message);
+  expect(messages).toEqual([expect.stringMatching(/^Service dind-stack-runners\/runners \(type LoadBalancer\) reaches outside the cluster/)]);
 });

@@ -1,7 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { CustomResource } from "@pulumi/pulumi";
-import { isLoopback } from "../../../policy/checks/exposure";
+import { isLoopback, publishedPortViolations } from "../../../policy/checks/exposure";
+import { dockerContainerView } from "../../../policy/docker-container";
+import { NO_OPT_INS } from "../../../policy/stack-opt-ins";
 import { named } from "../../support/resource-queries";
 import { runProgram } from "../../support/run-program";
 import { stackConfig, withOverrides } from "../../support/stack-config";
@@ -46,28 +48,65 @@ describe("Docker target", () => {
         new docker.Container("daemon", { name: "daemon", image: "dind-stack/dind:24.0.6", privileged: true, ports: [{ internal: 2376, external: 2376, ip: "0.0.0.0" }] }),
       ]),
     ).toEqual([
-      "container any publishes host port 5000 on 0.0.0.0, beyond loopback; only a registry that requires authentication (REGISTRY_AUTH htpasswd or token) may be published there",
+      "container any publishes host port 5000 on 0.0.0.0, beyond loopback; only a registry that requires authentication (htpasswd or token), or the registry of a stack whose file sets dind-stack:registry.allowUnauthenticatedExposure: true, may be published there",
       expect.stringMatching(/^container daemon publishes host port 2376 on 0.0.0.0, beyond loopback/),
       expect.stringMatching(/^container lan publishes host port 5000 on 10.1.2.3, beyond loopback/),
       expect.stringMatching(/^container silly publishes host port 5000 on ::, beyond loopback/),
     ]);
   });
 
-  test("the program's own registry: refused on 0.0.0.0 without auth, accepted with auth", async () => {
-    const exposed = withOverrides(stackConfig("ci"), { "dind-stack:registry": { bindAddress: "0.0.0.0" } });
-    const open = await runProgram("ci", exposed);
-    const openFindings = await packFindings(open.resources.map((resource) => asPolicyResource("ci", resource)));
-    expect(openFindings).toEqual([
+  test("auth set in the registry's uploaded config file counts; distribution's `silly` auth does not", async () => {
+    const withConfig = (name: string, auth: object) =>
+      new docker.Container(name, {
+        name,
+        image: "registry:2",
+        command: ["/etc/registry/config.yml"],
+        uploads: [{ file: "/etc/registry/config.yml", content: JSON.stringify({ version: 0.1, storage: { filesystem: {} }, http: { addr: ":5000" }, auth }) }],
+        ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0" }],
+      });
+    expect(await portFindings(() => [withConfig("htpasswd", { htpasswd: { realm: "r", path: "/auth/htpasswd" } }), withConfig("silly", { silly: { realm: "r", service: "s" } })])).toEqual([
+      expect.stringMatching(/^container silly publishes host port 5000 on 0.0.0.0, beyond loopback/),
+    ]);
+  });
+
+  test("the program's own registry: exposed with auth it passes; exposed without auth it is refused unless the stack file allows it", async () => {
+    const findingsFor = async (overrides: Record<string, unknown>, secretKeys: string[] = []) => {
+      const run = await runProgram("ci", withOverrides(stackConfig("ci"), overrides), secretKeys);
+      return { run, findings: await packFindings(run.resources.map((resource) => asPolicyResource("ci", resource))) };
+    };
+    const withAuth = await findingsFor(
+      { "dind-stack:registry": { bindAddress: "0.0.0.0", auth: { username: "builder" } }, "dind-stack:registryPassword": "a long password" },
+      ["dind-stack:registryPassword"],
+    );
+    expect(withAuth.findings).toEqual([]);
+
+    // The config allows it here, but stacks/Pulumi.ci.yaml (what the pack reads) does not: as if a
+    // program change exposed the registry on its own.
+    const open = await findingsFor({ "dind-stack:registry": { bindAddress: "0.0.0.0", allowUnauthenticatedExposure: true } });
+    expect(open.findings).toEqual([
       {
         policy: "host-exposure-needs-registry-auth",
-        urn: asPolicyResource("ci", named(open.resources, "ci-registry-container")).urn,
+        urn: asPolicyResource("ci", named(open.run.resources, "ci-registry-container")).urn,
         message: expect.stringMatching(/^container dind-stack-ci-registry publishes host port 5001 on 0.0.0.0, beyond loopback/),
       },
     ]);
+  });
 
-    const withAuth = withOverrides(exposed, { "dind-stack:registry": { bindAddress: "0.0.0.0", auth: { username: "builder" } }, "dind-stack:registryPassword": "a long password" });
-    const authenticated = await runProgram("ci", withAuth, ["dind-stack:registryPassword"]);
-    expect(await packFindings(authenticated.resources.map((resource) => asPolicyResource("ci", resource)))).toEqual([]);
+  test("a stack file with registry.allowUnauthenticatedExposure: true lets its registry, and only a registry, be published without auth", () => {
+    const optedIn = { ...NO_OPT_INS, unauthenticatedRegistry: true };
+    const ports = [{ internal: 5000, external: 5000, ip: "0.0.0.0" }];
+    const registries = [
+      dockerContainerView("by-image", { image: "mirror.example:5000/library/registry:2", ports }),
+      dockerContainerView("by-env", { image: "sha256:99792dec613df93169a118b05312a722a63604b868e4c941b1b436abcf3bb70f", envs: ["REGISTRY_STORAGE_DELETE_ENABLED=true"], ports }),
+    ];
+    for (const registry of registries) {
+      expect(publishedPortViolations(registry, NO_OPT_INS)).toHaveLength(1);
+      expect(publishedPortViolations(registry, optedIn)).toEqual([]);
+    }
+    const daemon = dockerContainerView("d", { image: "dind-stack/dind:24.0.6", envs: ["DOCKER_TLS_CERTDIR=/certs"], ports });
+    const registryLookalike = dockerContainerView("l", { image: "example/registry-ui:1.0", ports });
+    expect(publishedPortViolations(daemon, optedIn)).toHaveLength(1);
+    expect(publishedPortViolations(registryLookalike, optedIn)).toHaveLength(1);
   });
 });
 

@@ -6,14 +6,16 @@ import { stackFilePath } from "../../../scripts/stack-files";
 import { REPO_ROOT } from "../../support/stack-config";
 
 test.each([
-  [{ "dind-stack:workloads": { allowDood: true } }, { allowDood: true, plainTcpDaemon: false }],
-  [{ "dind-stack:workloads": { allowDood: "true" } }, { allowDood: true, plainTcpDaemon: false }],
+  [{ "dind-stack:workloads": { allowDood: true } }, { ...NO_OPT_INS, allowDood: true }],
+  [{ "dind-stack:workloads": { allowDood: "true" } }, { ...NO_OPT_INS, allowDood: true }],
   [{ "dind-stack:workloads": { allowDood: "yes" } }, NO_OPT_INS],
   [{ "dind-stack:workloads": "allowDood" }, NO_OPT_INS],
   [{ "other:workloads": { allowDood: true } }, NO_OPT_INS],
-  [{ "dind-stack:daemon": { tls: false } }, { allowDood: false, plainTcpDaemon: true }],
-  [{ "dind-stack:daemon": { tls: "false" } }, { allowDood: false, plainTcpDaemon: true }],
+  [{ "dind-stack:daemon": { tls: false } }, { ...NO_OPT_INS, plainTcpDaemon: true }],
+  [{ "dind-stack:daemon": { tls: "false" } }, { ...NO_OPT_INS, plainTcpDaemon: true }],
   [{ "dind-stack:daemon": {} }, NO_OPT_INS],
+  [{ "dind-stack:registry": { allowUnauthenticatedExposure: true } }, { ...NO_OPT_INS, unauthenticatedRegistry: true }],
+  [{ "dind-stack:registry": { allowUnauthenticatedExposure: false, bindAddress: "0.0.0.0" } }, NO_OPT_INS],
   [{}, NO_OPT_INS],
 ])("config %j opts into %j", (config, expected) => {
   expect(optInsFromConfig(config)).toEqual(expected);
@@ -25,7 +27,7 @@ test("the stack is read from a URN, nested component types and all", () => {
 });
 
 test("the project's stack files: dev opted into DooD, ci into nothing; a stack without a file opted into nothing", () => {
-  expect(readStackOptIns("dev")).toEqual({ allowDood: true, plainTcpDaemon: false });
+  expect(readStackOptIns("dev")).toEqual({ ...NO_OPT_INS, allowDood: true });
   expect(readStackOptIns("ci")).toEqual(NO_OPT_INS);
   expect(readStackOptIns("no-such-stack")).toEqual(NO_OPT_INS);
   expect(stackFilePath("ci")).toBe(path.join(REPO_ROOT, "stacks", "Pulumi.ci.yaml"));
@@ -36,11 +38,11 @@ test("the stack file is found through Pulumi.yaml's stackConfigDir, or beside Pu
   try {
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
     fs.writeFileSync(path.join(project, "Pulumi.lab.yaml"), "config:\n  dind-stack:daemon:\n    tls: false\n");
-    expect(readStackOptIns("lab", project)).toEqual({ allowDood: false, plainTcpDaemon: true });
+    expect(readStackOptIns("lab", project)).toEqual({ ...NO_OPT_INS, plainTcpDaemon: true });
     fs.mkdirSync(path.join(project, "envs"));
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: p\nruntime: nodejs\nstackConfigDir: envs\n");
     fs.writeFileSync(path.join(project, "envs", "Pulumi.lab.yaml"), "config:\n  dind-stack:workloads:\n    allowDood: true\n");
-    expect(readStackOptIns("lab", project)).toEqual({ allowDood: true, plainTcpDaemon: false });
+    expect(readStackOptIns("lab", project)).toEqual({ ...NO_OPT_INS, allowDood: true });
   } finally {
     fs.rmSync(project, { recursive: true, force: true });
   }
