@@ -12,26 +12,41 @@ export interface DindImageArgs {
   stack: string;
   /** Directory (relative to the project) where the build context is assembled. */
   stagingDir: string;
+  /** Push the image to this registry (for a cluster, which cannot use this engine's images); absent keeps it local. */
+  push?: ImagePush;
+}
+
+/** Where the DinD image is pushed, and with which credentials. */
+export interface ImagePush {
+  /** Registry host[:port]. */
+  registry: string;
+  /** Repository inside the registry, without tag. */
+  repository: string;
+  /** User, when the registry needs one. */
+  username?: string;
+  /** That user's password (a Pulumi secret). */
+  password?: pulumi.Input<string>;
 }
 
 /**
  * The DinD image: static Docker binaries (downloaded or from a local tarball, sha256-verified)
  * on an apt-based image with iptables and an entrypoint that prepares the nested daemon.
+ * Kept on the local engine, or pushed to a registry a cluster pulls from.
  */
 export class DindImage extends pulumi.ComponentResource {
   /** The image's tag, e.g. `dind-stack/dind:24.0.6-ci`. */
   readonly imageName: pulumi.Output<string>;
-  /** The image's unique reference (its local image id), which changes on every rebuild. */
+  /** The image's unique reference (its local image id, or `<repository>@sha256:...` once pushed), which changes on every rebuild. */
   readonly imageRef: pulumi.Output<string>;
 
   constructor(name: string, args: DindImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:image:DindImage", name, {}, opts);
-    const { settings } = args;
+    const { settings, push } = args;
     const context = stageBuildContext(args.stagingDir, settings.localTarball, tarballContextPath(settings));
     const image = new docker.Image(
       `${name}-image`,
       {
-        imageName: dindImageTag(settings, args.stack),
+        imageName: dindImageTag(push ? { ...settings, imageName: `${push.registry}/${push.repository}` } : settings, args.stack),
         build: {
           context,
           dockerfile: `${context}/Dockerfile`,
@@ -39,8 +54,9 @@ export class DindImage extends pulumi.ComponentResource {
           platform: platformOf(settings.arch),
           network: settings.buildNetwork,
         },
-        // The image is only used on this engine; pushing would need a registry that does not exist yet.
-        skipPush: true,
+        // Without a push target the image is only used on this engine.
+        skipPush: push === undefined,
+        registry: push && { server: push.registry, username: push.username, password: push.password && pulumi.secret(push.password) },
         // Building in `pulumi preview` proves the Dockerfile and checksum in PRs and gives containers exact diffs.
         buildOnPreview: settings.buildOnPreview,
       },

@@ -18,7 +18,7 @@ export const DIND_HEALTHCHECK = {
 };
 
 /** The environment variable the entrypoint reads DOCKER_IPTABLES_LEGACY semantics from. */
-function iptablesEnv(choice: DaemonSettings["iptables"]): string[] {
+export function iptablesEnv(choice: DaemonSettings["iptables"]): string[] {
   if (choice === "legacy") return ["DOCKER_IPTABLES_LEGACY=1"];
   if (choice === "nft") return ["DOCKER_IPTABLES_LEGACY=0"];
   return [];

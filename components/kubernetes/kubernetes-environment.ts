@@ -1,0 +1,166 @@
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "../config/schema";
+import { DindImage } from "../dind-image/dind-image";
+import { dockerAuthConfig } from "../registry/htpasswd";
+import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
+import { doodDaemonJsonSnippet } from "../workloads/daemon-json";
+import { CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
+import { ClusterRegistry } from "./cluster-registry";
+import { ClusterRunners } from "./cluster-runners";
+import { namespaceNames } from "./labels";
+import { namespaceArgs, runnerNamespaceLevel } from "./namespaces";
+import { registryClusterAddress } from "./registry-objects";
+import { DOCKER_SOCKET, JOB_CONTAINER } from "./runner-pod";
+import { cacheClaimNames } from "./runner-workloads";
+import { isPushedImage, KubernetesSettings } from "./settings";
+import { clusterUsageHint } from "./usage";
+
+/** Arguments of a KubernetesEnvironment. */
+export interface KubernetesEnvironmentArgs {
+  /** The stack's validated settings. */
+  settings: Settings;
+  /** The stack's validated Kubernetes settings. */
+  kubernetes: KubernetesSettings;
+  /** The stack's name. */
+  stack: string;
+  /** Password of the registry user (a Pulumi secret), when auth is on. */
+  registryPassword?: pulumi.Output<string>;
+  /** Password of the pull-through cache's upstream user (a Pulumi secret). */
+  registryProxyPassword?: pulumi.Output<string>;
+  /** Password of kubernetes.dindImage.username (a Pulumi secret). */
+  dindImagePassword?: pulumi.Output<string>;
+}
+
+/**
+ * Everything one stack deploys on a cluster: a namespace for the registry (Pod Security
+ * `restricted`), one for the runners (privileged only when DinD or DooD needs it), the
+ * registry, the DinD image (built and pushed, or a prebuilt reference) and the runners.
+ */
+export class KubernetesEnvironment extends pulumi.ComponentResource {
+  /** The stack's namespaces. */
+  readonly namespaces: { registry: string; runners: string };
+  /** The registry's address inside the cluster. */
+  readonly registryClusterAddress: string;
+  /** Where the runners push: the Service address (DinD), or the Service's cluster IP (DooD: the node's engine pushes). */
+  readonly pushRegistry: pulumi.Output<string>;
+  /** DOCKER_HOST in the job containers. */
+  readonly dockerHost: string;
+  /** DOCKER_CERT_PATH in the job containers, "" without TLS. */
+  readonly certPath: string;
+  /** kubectl names of the runner workloads. */
+  readonly runnerWorkloads: string[];
+  /** The DinD image's tag (or the prebuilt reference). */
+  readonly dindImageName: pulumi.Output<string>;
+  /** The DinD image reference the pods use. */
+  readonly dindImageRef: pulumi.Output<string>;
+  /** Volume claims holding persistent data, as `<namespace>/<claim>`. */
+  readonly dataVolumes: string[];
+  /** DooD: the daemon.json the nodes' Docker Engine needs to push to the registry. */
+  readonly hostDaemonJson: pulumi.Output<string>;
+  /** How to use the stack, in one line. */
+  readonly usage: pulumi.Output<string>;
+
+  constructor(name: string, args: KubernetesEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dind-stack:kubernetes:KubernetesEnvironment", name, {}, opts);
+    const { settings, kubernetes, stack } = args;
+    const { mode, registry: registrySettings, workloads } = settings;
+    const provider = new k8s.Provider(`${name}-provider`, { context: kubernetes.context }, { parent: this });
+    const names = namespaceNames(stack, kubernetes.namespaces);
+    const keepCache = mode === "dind" && kubernetes.dindCache === "volumeClaim" && workloads.retainDataOnDelete;
+    // Deleting a namespace deletes its claims: a namespace holding kept data is kept too.
+    const registryNamespace = new k8s.core.v1.Namespace(`${name}-registry-namespace`, namespaceArgs(stack, names.registry, "registry", "restricted"), {
+      parent: this,
+      provider,
+      retainOnDelete: registrySettings.retainDataOnDelete,
+    });
+    const runnersNamespace = new k8s.core.v1.Namespace(
+      `${name}-runners-namespace`,
+      namespaceArgs(stack, names.runners, "runners", runnerNamespaceLevel(mode, kubernetes.runtimeClassName)),
+      { parent: this, provider, retainOnDelete: keepCache },
+    );
+    const registry = new ClusterRegistry(
+      `${name}-registry`,
+      {
+        stack,
+        namespace: registryNamespace.metadata.name,
+        runnersNamespace: runnersNamespace.metadata.name,
+        settings: registrySettings,
+        kubernetes,
+        password: args.registryPassword,
+        proxyPassword: args.registryProxyPassword,
+      },
+      { parent: this, providers: [provider] },
+    );
+    const image = this.dindImage(name, args);
+    this.registryClusterAddress = registryClusterAddress(registrySettings.alias, names.registry);
+    this.pushRegistry =
+      mode === "dind" ? pulumi.output(this.registryClusterAddress) : registry.service.spec.clusterIP.apply((ip) => `${ip}:${REGISTRY_CONTAINER_PORT}`);
+    const auth = registrySettings.auth;
+    const password = args.registryPassword;
+    const dockerConfig =
+      auth && password ? pulumi.secret(pulumi.all([this.pushRegistry, password]).apply(([address, secret]) => dockerAuthConfig([address], auth.username, secret))) : undefined;
+    const source = kubernetes.dindImage;
+    const imagePullConfig =
+      source && isPushedImage(source) && source.username && args.dindImagePassword
+        ? pulumi.secret(args.dindImagePassword.apply((secret) => dockerAuthConfig([source.registry], source.username!, secret)))
+        : undefined;
+    const runners = new ClusterRunners(
+      `${name}-runners`,
+      {
+        stack,
+        mode,
+        namespace: runnersNamespace.metadata.name,
+        daemon: settings.daemon,
+        workloads,
+        kubernetes,
+        image: image.ref,
+        registryClusterAddress: this.registryClusterAddress,
+        pushRegistry: this.pushRegistry,
+        dockerConfig,
+        imagePullConfig,
+        dependsOn: [registry],
+      },
+      { parent: this, providers: [provider] },
+    );
+    this.namespaces = names;
+    this.dockerHost = mode === "dood" ? `unix://${DOCKER_SOCKET}` : `tcp://localhost:${settings.daemon.tls ? DAEMON_PORT.tls : DAEMON_PORT.plain}`;
+    this.certPath = mode === "dind" && settings.daemon.tls ? CLIENT_CERT_DIR : "";
+    this.runnerWorkloads = runners.workloadRefs;
+    this.dindImageName = image.name;
+    this.dindImageRef = image.ref;
+    const cacheClaims = mode === "dind" && kubernetes.dindCache === "volumeClaim" ? workloads.clients.flatMap(cacheClaimNames) : [];
+    this.dataVolumes = [`${names.registry}/${registry.claimName}`, ...cacheClaims.map((claim) => `${names.runners}/${claim}`)];
+    this.hostDaemonJson = mode === "dood" ? this.pushRegistry.apply((address) => doodDaemonJsonSnippet(address) ?? "") : pulumi.output("");
+    this.usage = this.pushRegistry.apply((pushRegistry) =>
+      clusterUsageHint({ mode, context: kubernetes.context, namespace: names.runners, firstWorkload: this.runnerWorkloads[0], container: JOB_CONTAINER, pushRegistry }),
+    );
+    this.registerOutputs({
+      namespaces: this.namespaces,
+      registryClusterAddress: this.registryClusterAddress,
+      pushRegistry: this.pushRegistry,
+      runnerWorkloads: this.runnerWorkloads,
+      dindImageRef: this.dindImageRef,
+      usage: this.usage,
+    });
+  }
+
+  /** The DinD image the cluster pulls: a prebuilt reference, or the stack's build pushed to the configured registry. */
+  private dindImage(name: string, args: KubernetesEnvironmentArgs): { name: pulumi.Output<string>; ref: pulumi.Output<string> } {
+    const source = args.kubernetes.dindImage;
+    if (!source) throw new Error("kubernetes.dindImage is required on the kubernetes target (the config validation reports it)");
+    if (!isPushedImage(source)) return { name: pulumi.output(source.reference), ref: pulumi.output(source.reference) };
+    const built = new DindImage(
+      `${name}-dind-image`,
+      {
+        settings: args.settings.dindImage,
+        stack: args.stack,
+        stagingDir: path.join(".dind-stack", "build", args.stack, "dind-image"),
+        push: { registry: source.registry, repository: source.repository, username: source.username, password: args.dindImagePassword },
+      },
+      { parent: this },
+    );
+    return { name: built.imageName, ref: built.imageRef };
+  }
+}

@@ -1,0 +1,160 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClientSettings, DaemonSettings, WorkloadSettings } from "../config/schema";
+import { CLIENT_DOCKER_CONFIG_DIR, CLIENT_WAIT_SCRIPT } from "../workloads/client-spec";
+import { CERT_DIR, CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
+import { DIND_HEALTHCHECK, iptablesEnv } from "../workloads/dind-daemon-spec";
+import { DAEMON_JSON_CONFIG_MAP, DAEMON_JSON_KEY, DAEMON_JSON_PATH } from "./daemon-config";
+import { envEntry } from "./env";
+import { KubernetesSettings } from "./settings";
+import { verbatim } from "./verbatim";
+
+/** Name of the job container (the build shell) in every runner pod. */
+export const JOB_CONTAINER = "job";
+
+/** Name of the DinD daemon container (a native sidecar, or a second container in classic mode). */
+export const DAEMON_CONTAINER = "dind";
+
+/** Name of the volume holding the DinD daemon's /var/lib/docker (an emptyDir, or a claim per pod). */
+export const DOCKER_DATA_VOLUME = "docker-data";
+
+/** Where DooD pods mount the node's Docker socket. */
+export const DOCKER_SOCKET = "/var/run/docker.sock";
+
+/** Secret key of the clients' Docker config (registry credentials). */
+export const DOCKER_CONFIG_KEY = "config.json";
+
+/** What every runner pod of a stack shares. */
+export interface RunnerPodContext {
+  /** dind or dood. */
+  mode: "dind" | "dood";
+  /** Validated daemon settings. */
+  daemon: DaemonSettings;
+  /** Validated workload settings. */
+  workloads: WorkloadSettings;
+  /** Validated Kubernetes settings. */
+  kubernetes: KubernetesSettings;
+  /** The DinD image: the daemon's image, and the job container's when the client names none. */
+  image: pulumi.Input<string>;
+  /** Where pushes go, as the pushing daemon reaches the registry. */
+  pushRegistry: pulumi.Input<string>;
+  /** Secret with the clients' Docker config, when the registry needs credentials. */
+  dockerConfigSecret?: string;
+  /** Secret with the credentials to pull the DinD image, when its registry needs them. */
+  imagePullSecret?: string;
+}
+
+/** The daemon's own readiness check (the DinD image's healthcheck script), as an exec probe. */
+function daemonProbe(periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
+  return { exec: { command: DIND_HEALTHCHECK.tests.slice(1) }, periodSeconds, failureThreshold, timeoutSeconds: 5 };
+}
+
+/**
+ * The DinD daemon container. Privileged unless a RuntimeClass (e.g. sysbox-runc) runs it
+ * unprivileged; never given a DOCKER_HOST. Its startup probe runs until the daemon answers
+ * (up to workloads.readyTimeoutSeconds); as a native sidecar the job container starts only
+ * after it passed.
+ */
+function daemonContainer(context: RunnerPodContext): k8s.types.input.core.v1.Container {
+  const { daemon, kubernetes } = context;
+  const native = kubernetes.sidecar === "native";
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+    { name: DOCKER_DATA_VOLUME, mountPath: "/var/lib/docker" },
+    { name: "daemon-json", mountPath: DAEMON_JSON_PATH, subPath: DAEMON_JSON_KEY, readOnly: true },
+  ];
+  if (daemon.tls) mounts.push({ name: "docker-certs", mountPath: CLIENT_CERT_DIR });
+  return {
+    name: DAEMON_CONTAINER,
+    image: context.image,
+    imagePullPolicy: "IfNotPresent",
+    args: daemon.extraArgs.map(verbatim),
+    env: [
+      { name: "DOCKER_TLS_CERTDIR", value: daemon.tls ? CERT_DIR : "" },
+      ...iptablesEnv(daemon.iptables).map(envEntry),
+    ],
+    ports: [{ name: "docker", containerPort: daemon.tls ? DAEMON_PORT.tls : DAEMON_PORT.plain, protocol: "TCP" }],
+    volumeMounts: mounts,
+    startupProbe: daemonProbe(2, Math.ceil(context.workloads.readyTimeoutSeconds / 2)),
+    readinessProbe: daemonProbe(5, 3),
+    livenessProbe: daemonProbe(10, 6),
+    resources: kubernetes.resources.daemon,
+    securityContext: kubernetes.runtimeClassName ? undefined : { privileged: true },
+    ...(native ? { restartPolicy: "Always" } : {}),
+  };
+}
+
+/** Environment of the job container: how to reach its daemon and registry, then the client's own variables. */
+function jobEnv(client: ClientSettings, context: RunnerPodContext): k8s.types.input.core.v1.EnvVar[] {
+  const { daemon, mode } = context;
+  const dockerHost = mode === "dood" ? `unix://${DOCKER_SOCKET}` : `tcp://localhost:${daemon.tls ? DAEMON_PORT.tls : DAEMON_PORT.plain}`;
+  const tls = mode === "dind" && daemon.tls;
+  return [
+    { name: "DOCKER_HOST", value: dockerHost },
+    ...(tls ? [{ name: "DOCKER_TLS_VERIFY", value: "1" }, { name: "DOCKER_CERT_PATH", value: CLIENT_CERT_DIR }] : []),
+    { name: "DIND_STACK_REGISTRY", value: context.pushRegistry },
+    { name: "DIND_READY_TIMEOUT", value: String(context.workloads.readyTimeoutSeconds) },
+    ...(context.dockerConfigSecret ? [{ name: "DOCKER_CONFIG", value: CLIENT_DOCKER_CONFIG_DIR }] : []),
+    ...Object.entries(client.env).map(([name, value]) => ({ name, value: verbatim(value) })),
+  ];
+}
+
+/** The job container: waits for its daemon (the clients' wait script), then runs the client's command. */
+function jobContainer(client: ClientSettings, context: RunnerPodContext): k8s.types.input.core.v1.Container {
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = [];
+  if (context.mode === "dood") mounts.push({ name: "docker-socket", mountPath: DOCKER_SOCKET });
+  else if (context.daemon.tls) mounts.push({ name: "docker-certs", mountPath: CLIENT_CERT_DIR, readOnly: true });
+  if (context.dockerConfigSecret) mounts.push({ name: "docker-config", mountPath: CLIENT_DOCKER_CONFIG_DIR, readOnly: true });
+  return {
+    name: JOB_CONTAINER,
+    image: client.image ?? context.image,
+    imagePullPolicy: "IfNotPresent",
+    command: ["/bin/sh", "-c", verbatim(CLIENT_WAIT_SCRIPT), "dind-client"],
+    args: client.command.map(verbatim),
+    env: jobEnv(client, context),
+    volumeMounts: mounts,
+    resources: context.kubernetes.resources.runner,
+    securityContext: { allowPrivilegeEscalation: false },
+  };
+}
+
+/** Volumes of a runner pod (the DinD data volume only when it is an emptyDir; a claim comes from the StatefulSet's template). */
+function runnerVolumes(context: RunnerPodContext): k8s.types.input.core.v1.Volume[] {
+  const volumes: k8s.types.input.core.v1.Volume[] = [];
+  if (context.mode === "dood") {
+    volumes.push({ name: "docker-socket", hostPath: { path: DOCKER_SOCKET, type: "Socket" } });
+  } else {
+    if (context.kubernetes.dindCache === "emptyDir") volumes.push({ name: DOCKER_DATA_VOLUME, emptyDir: {} });
+    volumes.push({ name: "daemon-json", configMap: { name: DAEMON_JSON_CONFIG_MAP, items: [{ key: DAEMON_JSON_KEY, path: DAEMON_JSON_KEY }] } });
+    // TLS material stays in memory: the client key never touches the node's disk.
+    if (context.daemon.tls) volumes.push({ name: "docker-certs", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } });
+  }
+  if (context.dockerConfigSecret) {
+    volumes.push({ name: "docker-config", secret: { secretName: context.dockerConfigSecret, items: [{ key: DOCKER_CONFIG_KEY, path: DOCKER_CONFIG_KEY }], defaultMode: 0o400 } });
+  }
+  return volumes;
+}
+
+/**
+ * A runner pod. DinD: the daemon as a native sidecar (an init container with restartPolicy
+ * Always) or, for clusters older than 1.29, as a first regular container; the job container
+ * reaches it over TLS on localhost with the client certificates from an in-memory emptyDir.
+ * DooD: only the job container, with the node's Docker socket.
+ */
+export function runnerPodSpec(client: ClientSettings, context: RunnerPodContext): k8s.types.input.core.v1.PodSpec {
+  const job = jobContainer(client, context);
+  const containers =
+    context.mode === "dood"
+      ? { containers: [job] }
+      : context.kubernetes.sidecar === "native"
+        ? { initContainers: [daemonContainer(context)], containers: [job] }
+        : { containers: [daemonContainer(context), job] };
+  return {
+    ...containers,
+    volumes: runnerVolumes(context),
+    runtimeClassName: context.mode === "dind" ? context.kubernetes.runtimeClassName : undefined,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    imagePullSecrets: context.imagePullSecret ? [{ name: context.imagePullSecret }] : undefined,
+    securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+  };
+}
