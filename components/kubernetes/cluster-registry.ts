@@ -2,9 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistrySettings } from "../config/schema";
 import { htpasswdLine } from "../registry/htpasswd";
+import { registryConfig } from "../registry/registry-config";
 import { KubernetesSettings } from "./settings";
 import { registryClaimArgs, registryDeploymentArgs, RegistryObjectsContext, registryNetworkPolicyArgs, registryServiceArgs, secretArgs } from "./registry-objects";
-import { HTPASSWD_KEY, PROXY_PASSWORD_KEY } from "./registry-pod";
+import { REGISTRY_SECRET_KEYS } from "./registry-pod";
 
 /** Arguments of a ClusterRegistry. */
 export interface ClusterRegistryArgs {
@@ -25,9 +26,9 @@ export interface ClusterRegistryArgs {
 }
 
 /**
- * registry:2 on a cluster: a Deployment (Recreate) with its data on a volume claim, a
- * Service on 5000, optional htpasswd auth from a Secret and a NetworkPolicy that admits only
- * the stack's runner pods.
+ * registry:2 on a cluster: a Deployment (Recreate) with its data on a volume claim, its
+ * config.yml (and htpasswd when auth is on) in a Secret, a Service on 5000 and a
+ * NetworkPolicy that admits only the stack's runner pods.
  */
 export class ClusterRegistry extends pulumi.ComponentResource {
   /** The registry's Service. */
@@ -40,23 +41,16 @@ export class ClusterRegistry extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:kubernetes:ClusterRegistry", name, {}, opts);
     const { settings, stack, namespace } = args;
-    const auth = settings.auth;
-    const refs = {
-      claim: "registry-data",
-      htpasswdSecret: auth && args.password ? "registry-htpasswd" : undefined,
-      proxySecret: args.proxyPassword ? "registry-proxy" : undefined,
-    };
+    const refs = { claim: "registry-data", configSecret: "registry-config" };
     const context: RegistryObjectsContext = { stack, namespace, runnersNamespace: args.runnersNamespace, settings, kubernetes: args.kubernetes, refs };
-    const secrets: pulumi.Resource[] = [];
-    if (refs.htpasswdSecret && auth && args.password) {
-      const line = args.password.apply((password) => htpasswdLine(stack, auth.username, password));
-      secrets.push(new k8s.core.v1.Secret(`${name}-htpasswd`, secretArgs(stack, "registry", namespace, refs.htpasswdSecret, HTPASSWD_KEY, line), { parent: this }));
-    }
-    if (refs.proxySecret && args.proxyPassword) {
-      secrets.push(new k8s.core.v1.Secret(`${name}-proxy`, secretArgs(stack, "registry", namespace, refs.proxySecret, PROXY_PASSWORD_KEY, args.proxyPassword), { parent: this }));
-    }
+    const data: Record<string, pulumi.Input<string>> = {
+      [REGISTRY_SECRET_KEYS.config]: pulumi.output(args.proxyPassword).apply((password) => JSON.stringify(registryConfig(settings, password), null, 2)),
+    };
+    const auth = settings.auth;
+    if (auth && args.password) data[REGISTRY_SECRET_KEYS.htpasswd] = args.password.apply((password) => htpasswdLine(stack, auth.username, password));
+    const config = new k8s.core.v1.Secret(`${name}-config`, secretArgs(stack, "registry", namespace, refs.configSecret, data), { parent: this });
     const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, registryClaimArgs(context), { parent: this, retainOnDelete: settings.retainDataOnDelete });
-    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context), { parent: this, dependsOn: [claim, ...secrets] });
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context), { parent: this, dependsOn: [claim, config] });
     this.service = new k8s.core.v1.Service(`${name}-service`, registryServiceArgs(context), { parent: this });
     new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, registryNetworkPolicyArgs(context), { parent: this });
     this.claimName = refs.claim;

@@ -53,7 +53,7 @@ export class ClusterRunners extends pulumi.ComponentResource {
     if (mode === "dind") dependsOn.push(new k8s.core.v1.ConfigMap(`${name}-daemon-json`, daemonJsonConfigMapArgs(stack, namespace, text), { parent: this }));
     const dockerConfigSecret = args.dockerConfig ? "registry-credentials" : undefined;
     if (dockerConfigSecret && args.dockerConfig) {
-      dependsOn.push(new k8s.core.v1.Secret(`${name}-registry-credentials`, secretArgs(stack, "runner", namespace, dockerConfigSecret, DOCKER_CONFIG_KEY, args.dockerConfig), { parent: this }));
+      dependsOn.push(new k8s.core.v1.Secret(`${name}-registry-credentials`, secretArgs(stack, "runner", namespace, dockerConfigSecret, { [DOCKER_CONFIG_KEY]: args.dockerConfig }), { parent: this }));
     }
     const imagePullSecret = args.imagePullConfig ? "dind-image-pull" : undefined;
     if (imagePullSecret && args.imagePullConfig) {

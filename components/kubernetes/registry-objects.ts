@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { objectLabels, podLabels, roleLabels, selectorLabels } from "./labels";
-import { RegistryPodRefs, registryPodSpec } from "./registry-pod";
+import { registryPodSpec } from "./registry-pod";
 import { KubernetesSettings } from "./settings";
 
 /** The registry's address inside the cluster: its Service, which resolves from every namespace. */
@@ -23,8 +23,8 @@ export interface RegistryObjectsContext {
   settings: RegistrySettings;
   /** Validated Kubernetes settings. */
   kubernetes: KubernetesSettings;
-  /** Names of the claim and secrets the pod uses. */
-  refs: RegistryPodRefs;
+  /** Names of the claim and the config Secret the pod uses. */
+  refs: { claim: string; configSecret: string };
 }
 
 /** The registry's data volume claim (ReadWriteOnce, storage class and size from the config). */
@@ -91,7 +91,8 @@ export function registryNetworkPolicyArgs(context: RegistryObjectsContext): k8s.
   };
 }
 
-/** An Opaque Secret with one key (its value stays a Pulumi secret). */
-export function secretArgs(stack: string, component: string, namespace: pulumi.Input<string>, name: string, key: string, value: pulumi.Input<string>): k8s.core.v1.SecretArgs {
-  return { metadata: { name, namespace, labels: objectLabels(stack, component) }, type: "Opaque", stringData: { [key]: pulumi.secret(value) } };
+/** An Opaque Secret (its values stay Pulumi secrets). */
+export function secretArgs(stack: string, component: string, namespace: pulumi.Input<string>, name: string, data: Record<string, pulumi.Input<string>>): k8s.core.v1.SecretArgs {
+  const stringData = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, pulumi.secret(value)]));
+  return { metadata: { name, namespace, labels: objectLabels(stack, component) }, type: "Opaque", stringData };
 }

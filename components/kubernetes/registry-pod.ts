@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as path from "node:path";
 import { RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
-import { HTPASSWD_PATH, REGISTRY_HEALTHCHECK, registryEnv } from "../registry/registry-env";
-import { envEntry } from "./env";
+import { HTPASSWD_PATH, REGISTRY_CONFIG_PATH, REGISTRY_HEALTHCHECK } from "../registry/registry-config";
 import { ContainerResources } from "./settings";
 
 /** uid, gid and fsGroup the registry runs as (registry:2 needs no root: port 5000, data on its volume). */
@@ -11,21 +11,8 @@ export const REGISTRY_UID = 1000;
 /** Where registry:2 keeps its data. */
 export const REGISTRY_DATA_DIR = "/var/lib/registry";
 
-/** Secret key of the htpasswd file, and the file's name under its mount. */
-export const HTPASSWD_KEY = HTPASSWD_PATH.slice(HTPASSWD_PATH.lastIndexOf("/") + 1);
-
-/** Secret key of the pull-through cache's upstream password. */
-export const PROXY_PASSWORD_KEY = "password";
-
-/** Secrets and claim the registry pod refers to, by name. */
-export interface RegistryPodRefs {
-  /** The data volume claim. */
-  claim: string;
-  /** Secret with the htpasswd file, when auth is on. */
-  htpasswdSecret?: string;
-  /** Secret with the upstream password, when the pull-through cache logs in. */
-  proxySecret?: string;
-}
+/** Secret keys of the registry's config.yml and htpasswd: their file names, mounted together in one directory. */
+export const REGISTRY_SECRET_KEYS = { config: path.basename(REGISTRY_CONFIG_PATH), htpasswd: path.basename(HTPASSWD_PATH) } as const;
 
 /**
  * The registry's probes: GET /v2/ (200 when up). With auth, /v2/ answers 401, which an
@@ -39,27 +26,14 @@ function registryProbe(settings: RegistrySettings, periodSeconds: number, failur
 }
 
 /**
- * The registry pod: registry:2 as a non-root user with no privilege escalation, every
- * capability dropped, the runtime's default seccomp profile and a read-only root file
- * system (the `restricted` Pod Security profile); its data volume is writable through
- * fsGroup. Service links are off: a Service named `registry` would otherwise inject
- * REGISTRY_* variables, which distribution reads as configuration.
+ * The registry pod: registry:2 serving the stack's config.yml (and htpasswd) from a Secret,
+ * as a non-root user with no privilege escalation, every capability dropped, the runtime's
+ * default seccomp profile and a read-only root file system (the `restricted` Pod Security
+ * profile); its data volume and the Secret's files are reachable through fsGroup. Service
+ * links are off: a Service named `registry` would otherwise inject REGISTRY_* variables,
+ * which distribution reads as configuration.
  */
-export function registryPodSpec(settings: RegistrySettings, resources: ContainerResources, refs: RegistryPodRefs): k8s.types.input.core.v1.PodSpec {
-  const env: k8s.types.input.core.v1.EnvVar[] = registryEnv(settings).map(envEntry);
-  if (refs.proxySecret) env.push({ name: "REGISTRY_PROXY_PASSWORD", valueFrom: { secretKeyRef: { name: refs.proxySecret, key: PROXY_PASSWORD_KEY } } });
-  const volumes: k8s.types.input.core.v1.Volume[] = [
-    { name: "data", persistentVolumeClaim: { claimName: refs.claim } },
-    { name: "tmp", emptyDir: {} },
-  ];
-  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-    { name: "data", mountPath: REGISTRY_DATA_DIR },
-    { name: "tmp", mountPath: "/tmp" },
-  ];
-  if (refs.htpasswdSecret) {
-    volumes.push({ name: "htpasswd", secret: { secretName: refs.htpasswdSecret, defaultMode: 0o440 } });
-    mounts.push({ name: "htpasswd", mountPath: HTPASSWD_PATH.slice(0, HTPASSWD_PATH.lastIndexOf("/")), readOnly: true });
-  }
+export function registryPodSpec(settings: RegistrySettings, resources: ContainerResources, refs: { claim: string; configSecret: string }): k8s.types.input.core.v1.PodSpec {
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -76,15 +50,24 @@ export function registryPodSpec(settings: RegistrySettings, resources: Container
         name: "registry",
         image: settings.image,
         imagePullPolicy: "IfNotPresent",
+        args: [REGISTRY_CONFIG_PATH],
         ports: [{ name: "http", containerPort: REGISTRY_CONTAINER_PORT, protocol: "TCP" }],
-        env,
-        volumeMounts: mounts,
+        volumeMounts: [
+          { name: "data", mountPath: REGISTRY_DATA_DIR },
+          { name: "config", mountPath: path.dirname(REGISTRY_CONFIG_PATH), readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
         readinessProbe: registryProbe(settings, 5, 3),
         livenessProbe: registryProbe(settings, 10, 6),
         resources,
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
       },
     ],
-    volumes,
+    volumes: [
+      { name: "data", persistentVolumeClaim: { claimName: refs.claim } },
+      // Readable by the owner (root) and the fsGroup, which the registry runs in.
+      { name: "config", secret: { secretName: refs.configSecret, defaultMode: 0o440 } },
+      { name: "tmp", emptyDir: {} },
+    ],
   };
 }

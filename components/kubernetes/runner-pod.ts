@@ -5,7 +5,6 @@ import { CLIENT_DOCKER_CONFIG_DIR, CLIENT_WAIT_SCRIPT } from "../workloads/clien
 import { CERT_DIR, CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
 import { DIND_HEALTHCHECK, iptablesEnv } from "../workloads/dind-daemon-spec";
 import { DAEMON_JSON_CONFIG_MAP, DAEMON_JSON_KEY, DAEMON_JSON_PATH } from "./daemon-config";
-import { envEntry } from "./env";
 import { KubernetesSettings } from "./settings";
 import { verbatim } from "./verbatim";
 
@@ -70,7 +69,10 @@ function daemonContainer(context: RunnerPodContext): k8s.types.input.core.v1.Con
     args: daemon.extraArgs.map(verbatim),
     env: [
       { name: "DOCKER_TLS_CERTDIR", value: daemon.tls ? CERT_DIR : "" },
-      ...iptablesEnv(daemon.iptables).map(envEntry),
+      ...iptablesEnv(daemon.iptables).map((assignment) => {
+        const [variable, value] = assignment.split("=");
+        return { name: variable, value };
+      }),
     ],
     ports: [{ name: "docker", containerPort: daemon.tls ? DAEMON_PORT.tls : DAEMON_PORT.plain, protocol: "TCP" }],
     volumeMounts: mounts,

@@ -8,6 +8,8 @@ import { grantPrivileges, PrivilegeMode } from "./privileges";
 import { buildkitTraceText } from "./buildkit-trace";
 import { figures } from "./figures";
 import { followStream } from "./progress";
+import { realizePushedImage } from "./image-push";
+import { EngineCluster } from "./kubelet/cluster";
 
 /** Outcome of realizing one resource: the provider id and the state (inputs plus computed outputs). */
 export interface Realized {
@@ -197,6 +199,9 @@ async function realizeContainer(name: string, inputs: Fields, privilegeMode: () 
 
 /** Realizes docker provider resources on the engine, as the mock monitor receives them. */
 export class Realizer {
+  /** The one-node cluster the stack's Kubernetes objects are realized on, made when the first one arrives. */
+  cluster?: EngineCluster;
+
   constructor(private readonly privilegeMode: () => Promise<PrivilegeMode>) {}
 
   /** Creates the resource on the engine (logging each step); components (dind-stack:*) have no engine object. */
@@ -210,9 +215,13 @@ export class Realizer {
   }
 
   private realizeOnEngine(type: string, name: string, inputs: Fields): Promise<Realized> {
+    if (type.startsWith("kubernetes:") || type === "pulumi:providers:kubernetes") {
+      this.cluster ??= new EngineCluster(this.privilegeMode);
+      return this.cluster.realize(type, name, inputs);
+    }
     switch (type) {
       case "docker:index/image:Image":
-        return realizeImage(name, inputs);
+        return inputs.skipPush === false ? realizePushedImage(name, inputs, realizeImage) : realizeImage(name, inputs);
       case "docker:index/remoteImage:RemoteImage":
         return realizeRemoteImage(name, inputs);
       case "docker:index/network:Network":
