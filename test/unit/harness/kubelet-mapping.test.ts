@@ -1,0 +1,104 @@
+// The kubelet-like realizer maps a pod's containers to the engine API; these checks pin the
+// mapping the Kubernetes engine test relies on, and that unknown fields are refused by name.
+import { registryPodSpec } from "../../../components/kubernetes/registry-pod";
+import { containerCreateOptions, PodRuntime } from "../../engine/support/kubelet/container-options";
+import { expandReferences } from "../../engine/support/kubelet/expansion";
+import { quantityValue } from "../../engine/support/kubelet/quantity";
+import { deploymentPods, statefulSetPods } from "../../engine/support/kubelet/workloads";
+import { parse } from "../../support/config-problems";
+import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";
+
+const pod = plainPod(registryPodSpec(parse({}).registry, kubernetesSettings().resources.registry, { claim: "data", configSecret: "config" })) as any;
+
+function runtime(overrides: Partial<PodRuntime> = {}): PodRuntime {
+  return {
+    where: "pod ns/registry-0 container \"registry\"",
+    dockerName: "k8s_registry",
+    sandboxId: "sandbox",
+    labels: { a: "b" },
+    podSecurity: pod.securityContext,
+    restart: "always",
+    volumes: new Map([
+      ["data", { type: "volume", source: "pvc-data", readOnly: false }],
+      ["config", { type: "bind", source: "/pods/config", readOnly: true }],
+      ["tmp", { type: "volume", source: "emptydir-tmp", readOnly: false }],
+    ]),
+    resolveSubPath: (source, subPath) => `${source}/..data/${subPath}`,
+    ...overrides,
+  };
+}
+
+describe("kubelet mapping", () => {
+  test("the registry container becomes a non-root, capability-less container in the pod's namespaces", () => {
+    const body = containerCreateOptions(pod.containers[0], { cmd: ["/etc/dind-stack/registry/config.yml"], env: [] }, runtime());
+    expect(body).toMatchObject({
+      name: "k8s_registry",
+      Image: "registry:2",
+      Cmd: ["/etc/dind-stack/registry/config.yml"],
+      User: "1000:1000",
+      HostConfig: {
+        NetworkMode: "container:sandbox",
+        IpcMode: "container:sandbox",
+        CapDrop: ["ALL"],
+        GroupAdd: ["1000"],
+        ReadonlyRootfs: true,
+        SecurityOpt: ["no-new-privileges:true"],
+        Memory: 512 * 2 ** 20,
+        NanoCpus: 1e9,
+        CpuShares: 102,
+        Binds: ["pvc-data:/var/lib/registry", "/pods/config:/etc/dind-stack/registry:ro", "emptydir-tmp:/tmp"],
+        RestartPolicy: { Name: "always" },
+      },
+    });
+  });
+
+  test("a field the harness does not realize fails by name", () => {
+    expect(() => containerCreateOptions({ ...pod.containers[0], lifecycle: { preStop: {} } }, { env: [] }, runtime())).toThrow(
+      'kubelet: pod ns/registry-0 container "registry".lifecycle is set, and the harness does not realize it',
+    );
+    const procMount = { ...pod.containers[0], securityContext: { ...pod.containers[0].securityContext, procMount: "Unmasked" } };
+    expect(() => containerCreateOptions(procMount, { env: [] }, runtime())).toThrow('container "registry".securityContext.procMount is set');
+  });
+
+  test("a subPath is bound from the resolved file of a host-directory volume, and refused in a Docker volume", () => {
+    const container = { name: "c", image: "i", volumeMounts: [{ name: "config", mountPath: "/etc/docker/daemon.json", subPath: "daemon.json" }] };
+    expect(containerCreateOptions(container, { env: [] }, runtime()).HostConfig?.Binds).toEqual(["/pods/config/..data/daemon.json:/etc/docker/daemon.json:ro"]);
+    const intoVolume = { name: "c", image: "i", volumeMounts: [{ name: "data", mountPath: "/x", subPath: "y" }] };
+    expect(() => containerCreateOptions(intoVolume, { env: [] }, runtime())).toThrow("subPath into a Docker volume needs engine API 1.45");
+  });
+
+  test("quantities", () => {
+    expect(quantityValue("500m")).toBe(0.5);
+    expect(quantityValue("1Gi")).toBe(2 ** 30);
+    expect(quantityValue("2")).toBe(2);
+    expect(quantityValue("1e3")).toBe(1000);
+    expect(quantityValue("1.5M")).toBe(1.5e6);
+    expect(() => quantityValue("1 GB")).toThrow('"1 GB" is not a Kubernetes quantity');
+    expect(() => quantityValue("1GB")).toThrow('"1GB" is not a Kubernetes quantity');
+  });
+
+  test("the kubelet's expansion", () => {
+    const variables = new Map([["A", "x"]]);
+    expect(expandReferences("$(A) $(B) $$(A) $$ $ $(A", variables)).toBe("x $(B) $(A) $ $ $(A");
+  });
+
+  test("workload controllers: a selector that does not select the template is refused; pods and claims are named as Kubernetes names them", () => {
+    const template = { metadata: { labels: { app: "a", group: "g" } }, spec: { containers: [] } };
+    expect(() => deploymentPods("d", { replicas: 1, selector: { matchLabels: { app: "b" } }, template })).toThrow("`selector` does not match template `labels` (app)");
+    expect(deploymentPods("d", { replicas: 2, selector: { matchLabels: { app: "a" } }, template }).map((plan) => plan.name)).toEqual([
+      expect.stringMatching(/^d-[0-9a-f]{10}-0$/),
+      expect.stringMatching(/^d-[0-9a-f]{10}-1$/),
+    ]);
+    const set = statefulSetPods("s", {
+      replicas: 2,
+      podManagementPolicy: "Parallel",
+      selector: { matchLabels: { app: "a" } },
+      template,
+      volumeClaimTemplates: [{ metadata: { name: "cache" }, spec: {} }],
+    });
+    expect(set.map((plan) => [plan.name, plan.claims.map((claim) => claim.name), plan.template.spec.volumes])).toEqual([
+      ["s-0", ["cache-s-0"], [{ name: "cache", persistentVolumeClaim: { claimName: "cache-s-0" } }]],
+      ["s-1", ["cache-s-1"], [{ name: "cache", persistentVolumeClaim: { claimName: "cache-s-1" } }]],
+    ]);
+  });
+});
