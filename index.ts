@@ -1,22 +1,30 @@
 // dind-stack: one stack per environment (stacks/Pulumi.<stack>.yaml). The config is
-// validated as a whole before anything is declared; then the build environment is
-// declared on the Docker engine (local, or DOCKER_HOST / docker:host).
+// validated as a whole before anything is declared; then the build environment is declared
+// on the stack's target: the Docker engine (local, or DOCKER_HOST / docker:host), or an
+// existing Kubernetes cluster.
 import * as pulumi from "@pulumi/pulumi";
 import { BuildEnvironment } from "./components/build-environment";
 import { loadSettings } from "./components/config/load-settings";
+import { KubernetesEnvironment } from "./components/kubernetes/kubernetes-environment";
 import { usageHint } from "./components/usage-hint";
 
 const stack = pulumi.getStack();
 const settings = loadSettings();
 
-const environment = new BuildEnvironment(stack, { settings, stack });
+const onDocker = settings.target === "docker" ? new BuildEnvironment(stack, { settings, stack }) : undefined;
+const onCluster = settings.target === "kubernetes" ? new KubernetesEnvironment(stack, { settings, stack }) : undefined;
+const environment = onDocker ?? onCluster!;
 
 /** The stack's mode: dind or dood. */
 export const mode = settings.mode;
-/** Registry address on the host, e.g. 127.0.0.1:5000. */
-export const registryHostAddress = environment.registryHostAddress;
-/** Registry address for containers on the stack's network, e.g. registry:5000. */
-export const registryNetworkAddress = environment.registryNetworkAddress;
+/** Docker target: registry address on the host, e.g. 127.0.0.1:5000. */
+export const registryHostAddress = onDocker?.registryHostAddress;
+/** Docker target: registry address for containers on the stack's network, e.g. registry:5000. */
+export const registryNetworkAddress = onDocker?.registryNetworkAddress;
+/** Kubernetes target: the registry's address inside the cluster, e.g. registry.dind-stack-prod-registry.svc:5000. */
+export const registryClusterAddress = onCluster?.registryClusterAddress;
+/** Kubernetes target: the stack's namespaces. */
+export const namespaces = onCluster?.namespaces;
 /** Registry address clients push to. */
 export const pushRegistry = environment.pushRegistry;
 /** DOCKER_HOST inside the clients. */
@@ -25,13 +33,17 @@ export const dockerHost = environment.dockerHost;
 export const dockerCertPath = environment.certPath;
 /** The DinD image's tag and unique reference. */
 export const dindImage = { name: environment.dindImageName, ref: environment.dindImageRef };
-/** Client container names. */
-export const clientContainers = environment.clientNames;
-/** Volumes holding persistent data (kept on destroy unless configured otherwise). */
+/** Docker target: client container names. */
+export const clientContainers = onDocker?.clientNames;
+/** Kubernetes target: the runner workloads, as kubectl names them (e.g. statefulset/runner). */
+export const runnerWorkloads = onCluster?.runnerWorkloads;
+/** Persistent data (volumes, or volume claims as namespace/claim), kept on destroy unless configured otherwise. */
 export const dataVolumes = environment.dataVolumes;
-/** DooD only: daemon.json the host needs to push to the registry ("" when none is needed). */
+/** DooD only: daemon.json the host (or each node) needs to push to the registry ("" when none is needed). */
 export const hostDaemonJson = environment.hostDaemonJson;
 /** How to use the stack, in one line. */
-export const usage = pulumi.all(environment.clientNames).apply((names) =>
-  usageHint({ mode: settings.mode, firstClient: names[0], pushRegistry: environment.pushRegistry, registryHostAddress: environment.registryHostAddress }),
-);
+export const usage = onDocker
+  ? pulumi.all(onDocker.clientNames).apply((names) =>
+      usageHint({ mode: settings.mode, firstClient: names[0], pushRegistry: onDocker.pushRegistry, registryHostAddress: onDocker.registryHostAddress }),
+    )
+  : onCluster!.usage;

@@ -58,6 +58,19 @@ export const dockerdFlag = () => matching(/^--[a-z][a-z0-9-]*(?:=.*)?$/, 'a dock
 /** A Kubernetes resource quantity such as `20Gi`. */
 export const k8sQuantity = () => matching(/^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as "20Gi"');
 
+/** A CPU or memory quantity, which may be in thousandths (`500m` CPU). */
+export const resourceQuantity = () => matching(/^\d+(?:\.\d+)?(?:m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as "500m" or "1Gi"');
+
+/** A Kubernetes object name that may contain dots (storage classes, runtime classes). */
+export const dnsSubdomain = () =>
+  matching(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/, "a DNS subdomain: lowercase letters, digits, - and ., at most 253");
+
+/** A Kubernetes minor version. */
+export const kubernetesVersion = () => matching(/^1\.\d{1,2}$/, 'a Kubernetes minor version such as "1.30"');
+
+/** An IPv4 or IPv6 address range. */
+export const cidr = () => allowing(z.union([z.cidrv4(), z.cidrv6()]), 'a CIDR such as "10.0.0.0/16"');
+
 /** A registry user name (htpasswd forbids ':'). */
 export const userName = () => matching(/^[A-Za-z0-9._@-]{1,64}$/, "1 to 64 letters, digits or . _ @ -");
 

@@ -60,7 +60,7 @@ export function parseSettings(stack: string, raw: Readonly<Record<string, string
   const parsed = SCHEMA.safeParse(decoded);
   if (!parsed.success) problems.push(...describeIssues(SCHEMA, parsed.error.issues, decoded, isSecret));
   const settings = parsed.success ? parsed.data : parseWithoutRefused(SCHEMA, decoded);
-  checkRules(settings, context, problems);
+  checkRules(settings, { ...context, stack }, problems);
   if (problems.length > 0) throw new ConfigError(stack, problems);
   return settings;
 }

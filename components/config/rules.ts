@@ -1,4 +1,5 @@
 import { BlockList } from "node:net";
+import { checkClusterDood, checkClusterImage, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
 import { pinnedDockerSha256 } from "./pins";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
@@ -169,10 +170,16 @@ function checkDistinctNames(settings: Settings, _context: RuleContext, problems:
   }
 }
 
+/** The outside world plus the stack's name (some defaults derive from it). */
+export interface StackRuleContext extends RuleContext {
+  /** The stack's name. */
+  stack: string;
+}
+
 interface Rule {
   /** Keys the rule reads (`[]` stands for every list index); a rule is skipped when one of them, or a key around it, already has a problem. */
   reads: string[];
-  check: (settings: Settings, context: RuleContext, problems: Problem[]) => void;
+  check: (settings: Settings, context: StackRuleContext, problems: Problem[]) => void;
 }
 
 const RULES: readonly Rule[] = [
@@ -185,13 +192,18 @@ const RULES: readonly Rule[] = [
   { reads: ["workloads.clients[].name"], check: checkUniqueClientNames },
   { reads: ["registry.bindAddress", "registry.auth", "registry.allowUnauthenticatedExposure"], check: checkExposure },
   { reads: ["registry.alias", "registry.volumeName", "workloads.daemonAlias", "workloads.dataVolumeName"], check: checkDistinctNames },
+  { reads: ["target", "kubernetes.dindImage", "dindImagePassword"], check: (settings, _context, problems) => checkClusterImage(settings, problems) },
+  { reads: ["target", "kubernetes.sidecar", "kubernetes.clusterVersion"], check: (settings, _context, problems) => checkSidecar(settings, problems) },
+  { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
+  { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
+  { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
 ];
 
 /**
  * Rules that involve more than one key, or the file system; each broken rule adds a problem.
  * Runs after the per-field checks, so all problems of a config are reported in one go.
  */
-export function checkRules(settings: Settings, context: RuleContext, problems: Problem[]): void {
+export function checkRules(settings: Settings, context: StackRuleContext, problems: Problem[]): void {
   const alreadyWrong = problems.map((problem) => problem.key.replace(/\[\d+\]/g, "[]"));
   const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
   const touches = (read: string) => alreadyWrong.some((wrong) => within(wrong, key(read)) || within(key(read), wrong));

@@ -70,7 +70,9 @@ const daemon = section({
     .prefault([])
     .describe("Registries the DinD daemons reach over plain HTTP, besides the stack's own registry (always included)."),
   registryMirrors: listOf(formats.httpUrl(), 10).prefault([]).describe("Docker Hub mirrors for the DinD daemons."),
-  mtu: integer(576, 65535).optional().describe("MTU of the DinD daemons' networks; by default the MTU of the daemon container's eth0."),
+  mtu: integer(576, 65535)
+    .optional()
+    .describe("MTU of the DinD daemons' networks; by default the MTU of the daemon container's eth0 on a Docker host, 1400 on Kubernetes (below the common overlay MTUs)."),
   dns: listOf(formats.ipAddress(), 3).prefault([]).describe("DNS servers for nested containers."),
   storageDriver: choice(["overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs"])
     .optional()
@@ -109,11 +111,69 @@ const workloads = section({
     .describe("Client container groups; each name once."),
 });
 
+/** A CPU or memory quantity, with its default when it has one. */
+const quantity = (doc: string, fallback: string | undefined) =>
+  fallback === undefined ? formats.resourceQuantity().optional().describe(doc) : formats.resourceQuantity().prefault(fallback).describe(doc);
+
+/** CPU and memory requests and limits of one container, each key with its own default. */
+const resources = (role: string, defaults: { requests: { cpu?: string; memory?: string }; limits: { cpu?: string; memory?: string } }) =>
+  section({
+    requests: section({
+      cpu: quantity(`CPU reserved for the ${role} (500m is half a core).`, defaults.requests.cpu),
+      memory: quantity(`Memory reserved for the ${role}.`, defaults.requests.memory),
+    })
+      .prefault({})
+      .describe(`What the scheduler reserves for the ${role}.`),
+    limits: section({
+      cpu: quantity(`CPU limit of the ${role}.`, defaults.limits.cpu),
+      memory: quantity(`Memory limit of the ${role} (above it the container is killed).`, defaults.limits.memory),
+    })
+      .prefault({})
+      .describe(`What the ${role} may use at most.`),
+  })
+    .prefault({})
+    .describe(`Resources of the ${role}.`);
+
 const kubernetes = section({
-  namespace: formats.dnsLabel().prefault("dind-stack").describe("Namespace for the workloads."),
   context: formats.nonEmpty().optional().describe("kubeconfig context; by default the current one."),
-  storageClassName: formats.dnsLabel().optional().describe("Storage class of the DinD data volume claim; by default the cluster's default."),
-  dataVolumeSize: formats.k8sQuantity().prefault("20Gi").describe("Size of each DinD data volume claim."),
+  clusterVersion: formats
+    .kubernetesVersion()
+    .optional()
+    .describe("The cluster's Kubernetes version, when known: choices that need a newer cluster (native sidecars need 1.29) are then refused in the config."),
+  namespaces: section({
+    registry: formats.dnsLabel().optional().describe("Namespace of the registry (Pod Security restricted); defaults to dind-stack-<stack>-registry."),
+    runners: formats.dnsLabel().optional().describe("Namespace of the runners (privileged only when DinD or DooD needs it); defaults to dind-stack-<stack>-runners."),
+  })
+    .prefault({})
+    .describe("The stack's two namespaces, created by the stack."),
+  storageClassName: formats.dnsSubdomain().optional().describe("Storage class of every volume claim; by default the cluster's default."),
+  registryStorageSize: formats.k8sQuantity().prefault("20Gi").describe("Size of the registry's volume claim."),
+  sidecar: choice(["native", "classic"])
+    .prefault("native")
+    .describe("native: the DinD daemon is an init container with restartPolicy Always (Kubernetes >= 1.29); classic: a second regular container, for older clusters."),
+  runtimeClassName: formats.dnsSubdomain().optional().describe("RuntimeClass of the DinD runner pods (e.g. sysbox-runc): the daemon then runs unprivileged, in a baseline namespace."),
+  dindCache: choice(["emptyDir", "volumeClaim"])
+    .prefault("emptyDir")
+    .describe("Where each DinD daemon keeps /var/lib/docker: an emptyDir (lost with the pod), or a volume claim per pod (a StatefulSet; the cache survives)."),
+  dataVolumeSize: formats.k8sQuantity().prefault("20Gi").describe("Size of each DinD cache volume claim (dindCache: volumeClaim)."),
+  dindImage: section({
+    reference: formats.imageReference().optional().describe("A prebuilt DinD image the nodes can pull, pinned by tag or digest; nothing is built."),
+    registry: formats.registryHost().optional().describe("Registry the stack pushes the DinD image it builds to, and the nodes pull it from."),
+    repository: formats.imageRepository().optional().describe("Repository in that registry, without tag; the tag is dindImage.tag or <dockerVersion>-<stack>."),
+    username: formats.userName().optional().describe("User for the push and the nodes' pull; the password is the secret dind-stack:dindImagePassword."),
+  })
+    .optional()
+    .describe("Where the runners' DinD image comes from (required with target kubernetes): a prebuilt reference, or registry and repository to build and push it."),
+  nodeCidrs: listOf(formats.cidr(), 20)
+    .prefault([])
+    .describe("Address ranges of the nodes, which the registry's NetworkPolicy admits; required in mode dood, where the nodes' Docker Engine pushes."),
+  resources: section({
+    registry: resources("registry", { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } }),
+    daemon: resources("DinD daemons", { requests: { cpu: "500m", memory: "1Gi" }, limits: {} }),
+    runner: resources("runners' job containers", { requests: { cpu: "100m", memory: "128Mi" }, limits: {} }),
+  })
+    .prefault({})
+    .describe("CPU and memory requests and limits of the registry, the DinD daemons and the job containers."),
 });
 
 /** A password held as a Pulumi secret from the moment it is parsed, so it cannot be printed or stored in plain text. */
@@ -128,19 +188,22 @@ const secret = (doc: string) =>
 
 /** Every key in the `dind-stack` namespace, with its type, default and meaning. */
 export const SCHEMA = section({
-  target: choice(["docker"]).prefault("docker").describe("Where workloads run: the local (or DOCKER_HOST) Docker engine."),
+  target: choice(["docker", "kubernetes"])
+    .prefault("docker")
+    .describe("Where the stack runs: docker, the local (or DOCKER_HOST) Docker engine; kubernetes, an existing cluster (the kubernetes section)."),
   mode: choice(["dind", "dood"]).prefault("dind").describe("dind: workloads get their own privileged daemon; dood: workloads share the host daemon."),
   dindImage: dindImage.prefault({}).describe("The DinD image built from the static Docker binaries."),
   registry: registry.prefault({}).describe("The local registry:2 that workloads push to."),
   daemon: daemon.prefault({}).describe("Settings of the DinD daemons (written to their daemon.json)."),
   workloads: workloads.prefault({}).describe("The containers that build images: the DinD daemon (mode dind) and the clients."),
-  kubernetes: kubernetes.prefault({}).describe("Settings for the Kubernetes target (validated now; the target arrives later)."),
+  kubernetes: kubernetes.prefault({}).describe("Settings of the Kubernetes target (target: kubernetes)."),
   registryPassword: secret("Secret: password of registry.auth.username (set with `pulumi config set --secret`)."),
   registryProxyPassword: secret("Secret: password of registry.proxy.username (set with `pulumi config set --secret`)."),
+  dindImagePassword: secret("Secret: password of kubernetes.dindImage.username (set with `pulumi config set --secret`)."),
 });
 
 /** The keys whose values must be set as Pulumi secrets. */
-export const SECRET_KEYS = ["registryPassword", "registryProxyPassword"] as const;
+export const SECRET_KEYS = ["registryPassword", "registryProxyPassword", "dindImagePassword"] as const;
 
 /** Settings parsed from one stack's config, every default applied; passwords are secret Outputs. */
 export type Settings = z.output<typeof SCHEMA>;
@@ -156,6 +219,9 @@ export type DaemonSettings = Settings["daemon"];
 
 /** Settings of the workloads. */
 export type WorkloadSettings = Settings["workloads"];
+
+/** Settings of the Kubernetes target. */
+export type KubernetesSettings = Settings["kubernetes"];
 
 /** One client group. */
 export type ClientSettings = WorkloadSettings["clients"][number];

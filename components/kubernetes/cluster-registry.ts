@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistrySettings } from "../config/schema";
+import { KubernetesSettings, RegistrySettings } from "../config/schema";
 import { htpasswdLine } from "../registry/htpasswd";
 import { registryConfig } from "../registry/registry-config";
-import { KubernetesSettings } from "./settings";
 import { registryClaimArgs, registryDeploymentArgs, RegistryObjectsContext, registryNetworkPolicyArgs, registryServiceArgs, secretArgs } from "./registry-objects";
 import { REGISTRY_SECRET_KEYS } from "./registry-pod";
 

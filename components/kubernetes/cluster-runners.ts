@@ -1,12 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DaemonSettings, WorkloadSettings } from "../config/schema";
+import { DaemonSettings, KubernetesSettings, WorkloadSettings } from "../config/schema";
 import { contentDigest, clusterDaemonJson, daemonJsonConfigMapArgs, daemonJsonText } from "./daemon-config";
 import { objectLabels } from "./labels";
 import { secretArgs } from "./registry-objects";
 import { DOCKER_CONFIG_KEY } from "./runner-pod";
 import { runnerWorkload, RunnerWorkload, workloadRef } from "./runner-workloads";
-import { KubernetesSettings } from "./settings";
 
 /** Arguments of ClusterRunners. */
 export interface ClusterRunnersArgs {

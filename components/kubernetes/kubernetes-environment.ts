@@ -14,23 +14,15 @@ import { namespaceArgs, runnerNamespaceLevel } from "./namespaces";
 import { registryClusterAddress } from "./registry-objects";
 import { DOCKER_SOCKET, JOB_CONTAINER } from "./runner-pod";
 import { cacheClaimNames } from "./runner-workloads";
-import { isPushedImage, KubernetesSettings } from "./settings";
+import { ClusterImageSource, clusterImageSource } from "./settings";
 import { clusterUsageHint } from "./usage";
 
 /** Arguments of a KubernetesEnvironment. */
 export interface KubernetesEnvironmentArgs {
-  /** The stack's validated settings. */
+  /** The stack's validated settings (passwords included, as secrets). */
   settings: Settings;
-  /** The stack's validated Kubernetes settings. */
-  kubernetes: KubernetesSettings;
   /** The stack's name. */
   stack: string;
-  /** Password of the registry user (a Pulumi secret), when auth is on. */
-  registryPassword?: pulumi.Output<string>;
-  /** Password of the pull-through cache's upstream user (a Pulumi secret). */
-  registryProxyPassword?: pulumi.Output<string>;
-  /** Password of kubernetes.dindImage.username (a Pulumi secret). */
-  dindImagePassword?: pulumi.Output<string>;
 }
 
 /**
@@ -64,7 +56,8 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubernetesEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:kubernetes:KubernetesEnvironment", name, {}, opts);
-    const { settings, kubernetes, stack } = args;
+    const { settings, stack } = args;
+    const kubernetes = settings.kubernetes;
     const { mode, registry: registrySettings, workloads } = settings;
     const provider = new k8s.Provider(`${name}-provider`, { context: kubernetes.context }, { parent: this });
     const names = namespaceNames(stack, kubernetes.namespaces);
@@ -88,23 +81,24 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
         runnersNamespace: runnersNamespace.metadata.name,
         settings: registrySettings,
         kubernetes,
-        password: args.registryPassword,
-        proxyPassword: args.registryProxyPassword,
+        password: settings.registryPassword,
+        proxyPassword: settings.registryProxyPassword,
       },
       { parent: this, providers: [provider] },
     );
-    const image = this.dindImage(name, args);
+    const image = this.dindImage(name, args, clusterImageSource(kubernetes));
     this.registryClusterAddress = registryClusterAddress(registrySettings.alias, names.registry);
     this.pushRegistry =
       mode === "dind" ? pulumi.output(this.registryClusterAddress) : registry.service.spec.clusterIP.apply((ip) => `${ip}:${REGISTRY_CONTAINER_PORT}`);
     const auth = registrySettings.auth;
-    const password = args.registryPassword;
+    const password = settings.registryPassword;
     const dockerConfig =
       auth && password ? pulumi.secret(pulumi.all([this.pushRegistry, password]).apply(([address, secret]) => dockerAuthConfig([address], auth.username, secret))) : undefined;
-    const source = kubernetes.dindImage;
+    const source = clusterImageSource(kubernetes);
+    const pullPassword = settings.dindImagePassword;
     const imagePullConfig =
-      source && isPushedImage(source) && source.username && args.dindImagePassword
-        ? pulumi.secret(args.dindImagePassword.apply((secret) => dockerAuthConfig([source.registry], source.username!, secret)))
+      source.kind === "pushed" && source.username && pullPassword
+        ? pulumi.secret(pullPassword.apply((secret) => dockerAuthConfig([source.registry], source.username!, secret)))
         : undefined;
     const runners = new ClusterRunners(
       `${name}-runners`,
@@ -147,17 +141,15 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
   }
 
   /** The DinD image the cluster pulls: a prebuilt reference, or the stack's build pushed to the configured registry. */
-  private dindImage(name: string, args: KubernetesEnvironmentArgs): { name: pulumi.Output<string>; ref: pulumi.Output<string> } {
-    const source = args.kubernetes.dindImage;
-    if (!source) throw new Error("kubernetes.dindImage is required on the kubernetes target (the config validation reports it)");
-    if (!isPushedImage(source)) return { name: pulumi.output(source.reference), ref: pulumi.output(source.reference) };
+  private dindImage(name: string, args: KubernetesEnvironmentArgs, source: ClusterImageSource): { name: pulumi.Output<string>; ref: pulumi.Output<string> } {
+    if (source.kind === "prebuilt") return { name: pulumi.output(source.reference), ref: pulumi.output(source.reference) };
     const built = new DindImage(
       `${name}-dind-image`,
       {
         settings: args.settings.dindImage,
         stack: args.stack,
         stagingDir: path.join(".dind-stack", "build", args.stack, "dind-image"),
-        push: { registry: source.registry, repository: source.repository, username: source.username, password: args.dindImagePassword },
+        push: { registry: source.registry, repository: source.repository, username: source.username, password: args.settings.dindImagePassword },
       },
       { parent: this },
     );

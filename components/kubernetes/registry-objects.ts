@@ -1,10 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistrySettings } from "../config/schema";
+import { KubernetesSettings, RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { objectLabels, podLabels, roleLabels, selectorLabels } from "./labels";
 import { registryPodSpec } from "./registry-pod";
-import { KubernetesSettings } from "./settings";
 
 /** The registry's address inside the cluster: its Service, which resolves from every namespace. */
 export function registryClusterAddress(alias: string, namespace: string): string {

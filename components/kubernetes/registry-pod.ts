@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { HTPASSWD_PATH, REGISTRY_CONFIG_PATH, REGISTRY_HEALTHCHECK } from "../registry/registry-config";
-import { ContainerResources } from "./settings";
+import { ContainerResources, resourceRequirements } from "./settings";
 
 /** uid, gid and fsGroup the registry runs as (registry:2 needs no root: port 5000, data on its volume). */
 export const REGISTRY_UID = 1000;
@@ -59,7 +59,7 @@ export function registryPodSpec(settings: RegistrySettings, resources: Container
         ],
         readinessProbe: registryProbe(settings, 5, 3),
         livenessProbe: registryProbe(settings, 10, 6),
-        resources,
+        resources: resourceRequirements(resources),
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
       },
     ],

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClientSettings, DaemonSettings, WorkloadSettings } from "../config/schema";
 import { CLIENT_DOCKER_CONFIG_DIR, CLIENT_WAIT_SCRIPT } from "../workloads/client-spec";
 import { CERT_DIR, CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
 import { DIND_HEALTHCHECK, iptablesEnv } from "../workloads/dind-daemon-spec";
 import { DAEMON_JSON_CONFIG_MAP, DAEMON_JSON_KEY, DAEMON_JSON_PATH } from "./daemon-config";
-import { KubernetesSettings } from "./settings";
+import { ClientSettings, DaemonSettings, KubernetesSettings, WorkloadSettings } from "../config/schema";
+import { resourceRequirements } from "./settings";
 import { verbatim } from "./verbatim";
 
 /** Name of the job container (the build shell) in every runner pod. */
@@ -79,7 +79,7 @@ function daemonContainer(context: RunnerPodContext): k8s.types.input.core.v1.Con
     startupProbe: daemonProbe(2, Math.ceil(context.workloads.readyTimeoutSeconds / 2)),
     readinessProbe: daemonProbe(5, 3),
     livenessProbe: daemonProbe(10, 6),
-    resources: kubernetes.resources.daemon,
+    resources: resourceRequirements(kubernetes.resources.daemon),
     securityContext: kubernetes.runtimeClassName ? undefined : { privileged: true },
     ...(native ? { restartPolicy: "Always" } : {}),
   };
@@ -114,7 +114,7 @@ function jobContainer(client: ClientSettings, context: RunnerPodContext): k8s.ty
     args: client.command.map(verbatim),
     env: jobEnv(client, context),
     volumeMounts: mounts,
-    resources: context.kubernetes.resources.runner,
+    resources: resourceRequirements(context.kubernetes.resources.runner),
     securityContext: { allowPrivilegeEscalation: false },
   };
 }

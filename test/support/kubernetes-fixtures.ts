@@ -1,32 +1,14 @@
-import * as pulumi from "@pulumi/pulumi";
-import { KubernetesSettings } from "../../components/kubernetes/settings";
+import { KubernetesSettings } from "../../components/config/schema";
 import { PlainPodSpec } from "../../components/kubernetes/pod-security";
+import { parse } from "./config-problems";
 
-/** Kubernetes settings as a stack without a kubernetes section gets them, with `overrides` on top. */
+/** Kubernetes settings with every default of the schema (and a prebuilt DinD image), `overrides` on top. */
 export function kubernetesSettings(overrides: Partial<KubernetesSettings> = {}): KubernetesSettings {
-  return {
-    namespaces: {},
-    registryStorageSize: "20Gi",
-    sidecar: "native",
-    dindCache: "emptyDir",
-    dataVolumeSize: "20Gi",
-    dindImage: { reference: "registry.example.com/platform/dind:24.0.6" },
-    nodeCidrs: [],
-    resources: {
-      registry: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-      daemon: { requests: { cpu: "500m", memory: "1Gi" }, limits: {} },
-      runner: { requests: { cpu: "100m", memory: "128Mi" }, limits: {} },
-    },
-    ...overrides,
-  };
+  const defaults = parse({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" } } }).kubernetes;
+  return { ...defaults, ...overrides };
 }
 
-/** A rendered value with no Pulumi inputs left (the pure functions are called with plain values). */
-export function plain<T>(value: T): pulumi.Unwrap<T> {
-  return value as pulumi.Unwrap<T>;
-}
-
-/** A pod spec returned by a pure function, as admission sees it. */
+/** A pod spec returned by a pure function, as admission sees it (plain JSON). */
 export function plainPod(spec: unknown): PlainPodSpec {
   return JSON.parse(JSON.stringify(spec)) as PlainPodSpec;
 }

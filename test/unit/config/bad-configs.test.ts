@@ -1,13 +1,20 @@
 import { problemLines, ruleContext } from "../../support/config-problems";
 
 // Each row: a bad config (keys without the `dind-stack:` namespace) and the exact error line.
+/** A Kubernetes-target config with a prebuilt DinD image, `kubernetes` keys and top-level keys added. */
+const onCluster = (kubernetes: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
+  target: "kubernetes",
+  ...top,
+  kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" }, ...kubernetes },
+});
+
 const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   ["mode typo", { mode: "dinD" }, 'dind-stack:mode: got "dinD"; allowed: one of "dind", "dood" (did you mean "dind"?)'],
-  ["target not available", { target: "kubernetes" }, 'dind-stack:target: got "kubernetes"; allowed: one of "docker"'],
+  ["target typo", { target: "kubernete" }, 'dind-stack:target: got "kubernete"; allowed: one of "docker", "kubernetes" (did you mean "kubernetes"?)'],
   [
     "unknown top-level key",
     { registy: { port: 5000 } },
-    'dind-stack:registy: unknown key (did you mean "registry"?); allowed keys: target, mode, dindImage, registry, daemon, workloads, kubernetes, registryPassword, registryProxyPassword',
+    'dind-stack:registy: unknown key (did you mean "registry"?); allowed keys: target, mode, dindImage, registry, daemon, workloads, kubernetes, registryPassword, registryProxyPassword, dindImagePassword',
   ],
   [
     "unknown nested key",
@@ -133,6 +140,71 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
   ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],
   ["quantity unit", { kubernetes: { dataVolumeSize: "20GB" } }, 'dind-stack:kubernetes.dataVolumeSize: got "20GB"; allowed: a Kubernetes quantity such as "20Gi"'],
+  [
+    "cluster without a DinD image source",
+    { target: "kubernetes" },
+    "dind-stack:kubernetes.dindImage: missing; allowed: reference (a prebuilt image the nodes can pull) or registry and repository (the stack builds the image and pushes it there), " +
+      "required with target kubernetes because a cluster cannot use an image built on this machine's engine",
+  ],
+  ["registry storage size not a quantity", onCluster({ registryStorageSize: "50GB" }), 'dind-stack:kubernetes.registryStorageSize: got "50GB"; allowed: a Kubernetes quantity such as "20Gi"'],
+  [
+    "CPU not a quantity",
+    onCluster({ resources: { daemon: { requests: { cpu: "half" } } } }),
+    'dind-stack:kubernetes.resources.daemon.requests.cpu: got "half"; allowed: a Kubernetes quantity such as "500m" or "1Gi"',
+  ],
+  [
+    "request above the default limit",
+    onCluster({ resources: { registry: { requests: { memory: "1Gi" } } } }),
+    'dind-stack:kubernetes.resources.registry.requests.memory: got "1Gi", above the limit "512Mi"; allowed: at most the limit (the API server refuses the pod otherwise)',
+  ],
+  [
+    "native sidecar on a cluster older than 1.29",
+    onCluster({ clusterVersion: "1.28" }),
+    'dind-stack:kubernetes.sidecar: got "native" with dind-stack:kubernetes.clusterVersion "1.28"; allowed: "classic" on clusters older than 1.29 (native sidecars, init containers with restartPolicy Always, need 1.29)',
+  ],
+  ["cluster version with a v", onCluster({ clusterVersion: "v1.30" }), 'dind-stack:kubernetes.clusterVersion: got "v1.30"; allowed: a Kubernetes minor version such as "1.30"'],
+  ["sidecar mode typo", onCluster({ sidecar: "native-sidecar" }), 'dind-stack:kubernetes.sidecar: got "native-sidecar"; allowed: one of "native", "classic"'],
+  [
+    "registry and runners in one namespace",
+    onCluster({ namespaces: { registry: "ci", runners: "ci" } }),
+    'dind-stack:kubernetes.namespaces.runners: got "ci", the registry\'s namespace too; allowed: a namespace of its own (the registry\'s enforces Pod Security restricted, the runners\' may need privileged)',
+  ],
+  [
+    "DooD on a cluster without opt-in",
+    onCluster({ nodeCidrs: ["10.0.0.0/16"] }, { mode: "dood" }),
+    'dind-stack:mode: got "dood" without dind-stack:workloads.allowDood: true; allowed: "dind", or "dood" once the stack opts in (DooD mounts the host\'s Docker socket: root on the host)',
+  ],
+  [
+    "DooD on a cluster without the nodes' ranges",
+    onCluster({}, { mode: "dood", workloads: { allowDood: true } }),
+    "dind-stack:kubernetes.nodeCidrs: missing; allowed: a list of CIDRs, required with mode dood because the nodes' Docker Engine pushes to the registry and its NetworkPolicy admits only the runner pods and these ranges",
+  ],
+  [
+    "a RuntimeClass with DooD",
+    onCluster({ runtimeClassName: "sysbox-runc", nodeCidrs: ["10.0.0.0/16"] }, { mode: "dood", workloads: { allowDood: true } }),
+    'dind-stack:kubernetes.runtimeClassName: got "sysbox-runc" with mode dood; allowed: only with mode dind (it lets the DinD daemon run unprivileged)',
+  ],
+  ["node range without prefix length", onCluster({ nodeCidrs: ["10.0.0.0"] }), 'dind-stack:kubernetes.nodeCidrs[0]: got "10.0.0.0"; allowed: a CIDR such as "10.0.0.0/16"'],
+  [
+    "prebuilt image and a build target at once",
+    onCluster({ dindImage: { reference: "registry.example.com/platform/dind:24.0.6", registry: "registry.example.com", repository: "platform/dind" } }),
+    'dind-stack:kubernetes.dindImage.reference: got "registry.example.com/platform/dind:24.0.6" together with registry/repository; allowed: either a prebuilt reference or registry and repository',
+  ],
+  [
+    "push repository without registry",
+    onCluster({ dindImage: { repository: "platform/dind" } }),
+    "dind-stack:kubernetes.dindImage.registry: missing; allowed: a registry host[:port], required together with kubernetes.dindImage.repository",
+  ],
+  [
+    "image registry user without password",
+    onCluster({ dindImage: { registry: "registry.example.com", repository: "platform/dind", username: "ci" } }),
+    "dind-stack:dindImagePassword: missing; allowed: a secret of 8 to 72 bytes, required because dind-stack:kubernetes.dindImage.username is set",
+  ],
+  [
+    "the old single namespace key",
+    onCluster({ namespace: "ci" }),
+    'dind-stack:kubernetes.namespace: unknown key (did you mean "namespaces"?); allowed keys: context, clusterVersion, namespaces, storageClassName, registryStorageSize, sidecar, runtimeClassName, dindCache, dataVolumeSize, dindImage, nodeCidrs, resources',
+  ],
   [
     "log driver set by flag",
     { daemon: { extraArgs: ["--log-driver=syslog"] } },

@@ -3,7 +3,7 @@
 import { registryPodSpec } from "../../../components/kubernetes/registry-pod";
 import { containerCreateOptions, PodRuntime } from "../../engine/support/kubelet/container-options";
 import { expandReferences } from "../../engine/support/kubelet/expansion";
-import { quantityValue } from "../../engine/support/kubelet/quantity";
+import { quantityValue } from "../../../components/kubernetes/quantity";
 import { deploymentPods, statefulSetPods } from "../../engine/support/kubelet/workloads";
 import { parse } from "../../support/config-problems";
 import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";

@@ -1,6 +1,6 @@
 import Docker from "dockerode";
 import { Fields, onlyFields, onlyValues } from "./fields";
-import { quantityValue } from "./quantity";
+import { quantityValue } from "../../../../components/kubernetes/quantity";
 
 /** A pod volume as the runtime mounts it. */
 export interface MountSource {

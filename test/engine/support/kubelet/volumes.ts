@@ -4,7 +4,7 @@ import { engine } from "../engine";
 import { runToCompletion } from "../host-side";
 import { MountSource } from "./container-options";
 import { Fields, onlyFields, onlyValues } from "./fields";
-import { quantityValue } from "./quantity";
+import { quantityValue } from "../../../../components/kubernetes/quantity";
 
 /** What realizing a pod's volumes needs from the cluster and the pod. */
 export interface VolumeContext {

@@ -8,7 +8,7 @@ const SUFFIXES: Readonly<Record<string, number>> = {
 export function quantityValue(quantity: string | number): number {
   if (typeof quantity === "number") return quantity;
   const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|([a-zA-Z]*))$/.exec(quantity);
-  if (!match || (match[3] !== undefined && SUFFIXES[match[3]] === undefined)) throw new Error(`kubelet: "${quantity}" is not a Kubernetes quantity`);
+  if (!match || (match[3] !== undefined && SUFFIXES[match[3]] === undefined)) throw new Error(`"${quantity}" is not a Kubernetes quantity`);
   const base = Number(match[1]);
   return match[2] ? base * 10 ** Number(match[2].slice(1)) : base * SUFFIXES[match[3] ?? ""];
 }
