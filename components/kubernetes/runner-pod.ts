@@ -66,7 +66,7 @@ function daemonContainer(context: RunnerPodContext): k8s.types.input.core.v1.Con
     name: DAEMON_CONTAINER,
     image: context.image,
     imagePullPolicy: "IfNotPresent",
-    args: daemon.extraArgs.map(verbatim),
+    args: daemon.extraArgs.length > 0 ? daemon.extraArgs.map(verbatim) : undefined,
     env: [
       { name: "DOCKER_TLS_CERTDIR", value: daemon.tls ? CERT_DIR : "" },
       ...iptablesEnv(daemon.iptables).map((assignment) => {

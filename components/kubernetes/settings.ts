@@ -19,7 +19,9 @@ export function clusterImageSource(kubernetes: KubernetesSettings): ClusterImage
 
 /** A container's resources as Kubernetes takes them: only the quantities that are set. */
 export function resourceRequirements(resources: ContainerResources): k8s.types.input.core.v1.ResourceRequirements {
-  const set = (quantities: { cpu?: string; memory?: string }) =>
-    Object.fromEntries(Object.entries(quantities).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const set = (quantities: { cpu?: string; memory?: string }) => {
+    const given = Object.entries(quantities).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    return given.length > 0 ? Object.fromEntries(given) : undefined;
+  };
   return { requests: set(resources.requests), limits: set(resources.limits) };
 }
