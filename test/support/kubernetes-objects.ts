@@ -1,5 +1,5 @@
 import { enforcedLevel, PlainPodSpec, POD_SECURITY_LEVELS, podSecurityViolations, PodSecurityLevel } from "../../components/kubernetes/pod-security";
-import { RecordedResource } from "./run-program";
+import { fakeRealize, Realize, RecordedResource } from "./run-program";
 
 /** Type tokens of the Kubernetes objects the program declares. */
 export const K8S = {
@@ -68,4 +68,13 @@ export function admission(resources: RecordedResource[]): Record<string, { level
     report[namespace] = { level, refused: violations(level), refusedIfStricter: stricter && violations(stricter) };
   }
   return report;
+}
+
+/** The mocked provider, plus what the API server gives a Service: its cluster IP. */
+export function withClusterIp(clusterIp: string): Realize {
+  return async (resource) => {
+    const realized = await fakeRealize(resource);
+    if (resource.type === K8S.service) realized.state = { ...realized.state, spec: { ...realized.state.spec, clusterIP: clusterIp } };
+    return realized;
+  };
 }
