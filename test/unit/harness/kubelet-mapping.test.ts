@@ -46,7 +46,7 @@ describe("kubelet mapping", () => {
         Memory: 512 * 2 ** 20,
         NanoCpus: 1e9,
         CpuShares: 102,
-        Binds: ["pvc-data:/var/lib/registry", "/pods/config:/etc/dind-stack/registry:ro", "emptydir-tmp:/tmp"],
+        Binds: ["pvc-data:/var/lib/registry:nocopy", "/pods/config:/etc/dind-stack/registry:ro", "emptydir-tmp:/tmp:nocopy"],
         RestartPolicy: { Name: "always" },
       },
     });

@@ -92,13 +92,6 @@ export class EngineCluster {
     return { id: namespace ? `${namespace}/${objectName}` : objectName, state };
   }
 
-  /** The pod of a workload by name prefix (e.g. `registry-`), failing when there is none. */
-  pod(namespace: string, namePrefix: string): RunningPod {
-    const pod = this.pods.find((candidate) => candidate.namespace === namespace && candidate.name.startsWith(namePrefix));
-    if (!pod) throw new Error(`no pod ${namespace}/${namePrefix}*; have ${this.pods.map((candidate) => `${candidate.namespace}/${candidate.name}`).join(", ")}`);
-    return pod;
-  }
-
   /** Stops background probing and removes every Docker object and host directory of the cluster. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -187,6 +180,11 @@ export class EngineCluster {
     }
     return { replicas: plans.length, readyReplicas: plans.length };
   }
+}
+
+/** Every pod of the clusters still running, in the order they started. */
+export function runningPods(): RunningPod[] {
+  return [...clusters].flatMap((cluster) => cluster.pods);
 }
 
 /** Stops every cluster still running (background probes end, Docker objects go). */

@@ -56,7 +56,10 @@ function binds(container: Fields, pod: PodRuntime): string[] {
       if (volume.type !== "bind") throw new Error(`kubelet: ${where}.subPath into a Docker volume needs engine API 1.45 (this engine mounts whole volumes only)`);
       source = pod.resolveSubPath(volume.source, mount.subPath);
     }
-    return `${source}:${mount.mountPath}${mount.readOnly || volume.readOnly ? ":ro" : ""}`;
+    // A kubelet mounts a volume as it is; Docker would first copy the image's files (and their
+    // owner) at the mount path into an empty volume, undoing fsGroup ownership: nocopy.
+    const options = [...(mount.readOnly || volume.readOnly ? ["ro"] : []), ...(volume.type === "volume" ? ["nocopy"] : [])];
+    return `${source}:${mount.mountPath}${options.length > 0 ? `:${options.join(",")}` : ""}`;
   });
 }
 

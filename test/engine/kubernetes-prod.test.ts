@@ -1,0 +1,154 @@
+// The prod stack (Kubernetes target) on the real engine: its objects are realized the way a
+// cluster would run them (test/engine/support/kubelet): pods of containers sharing a network
+// namespace, their volumes, the native DinD sidecar first and the job container after its
+// startup probe, the registry as a non-root pod, its Service name resolving to it. Then a job
+// container builds through its sidecar over TLS on localhost, pushes to the registry by its
+// Service address, pulls back and runs a nested container.
+import * as tar from "tar-stream";
+import { ProgramRun } from "../support/run-program";
+import { deploy } from "./support/deploy";
+import { execIn, execOk, logsOf } from "./support/container-io";
+import { engine } from "./support/engine";
+import { figures } from "./support/figures";
+import { ImageRegistry, startImageRegistry } from "./support/image-registry";
+import { runningPods, stopClusters } from "./support/kubelet/cluster";
+import { podContainer, podIp } from "./support/kubelet/pod-containers";
+import { BUSYBOX_IMAGE, ensureBusybox } from "./support/test-images";
+
+const STACK = "test-prod";
+const REGISTRY_NS = `dind-stack-${STACK}-registry`;
+const RUNNERS_NS = `dind-stack-${STACK}-runners`;
+const SERVICE = `registry.${REGISTRY_NS}.svc`;
+const credentials = { username: "builder", password: "prod-registry-password" };
+
+describe("prod stack (Kubernetes) on a real engine", () => {
+  let run: ProgramRun;
+  let nodeRegistry: ImageRegistry;
+  let job: string;
+  let daemon: string;
+  let registry: string;
+
+  beforeAll(async () => {
+    await ensureBusybox();
+    nodeRegistry = await startImageRegistry(`dind-stack-${STACK}-node-registry`);
+    run = await figures.time("k8s prod: deploy (build and push the DinD image, registry pod, 3 runner pods)", () =>
+      deploy({
+        configOf: "prod",
+        stack: STACK,
+        overrides: {
+          "dind-stack:registry": { auth: { username: credentials.username } },
+          "dind-stack:registryPassword": credentials.password,
+          "dind-stack:kubernetes": { dindImage: { registry: nodeRegistry.address, repository: "dind-stack/dind" } },
+        },
+        secretKeys: ["dind-stack:registryPassword"],
+      }),
+    );
+    job = await podContainer(RUNNERS_NS, "runner-0", "job");
+    daemon = await podContainer(RUNNERS_NS, "runner-0", "dind");
+    registry = await podContainer(REGISTRY_NS, "registry-", "registry");
+  }, 900_000);
+
+  afterAll(async () => {
+    await stopClusters();
+    await nodeRegistry?.remove();
+  }, 120_000);
+
+  test("the DinD image was pushed to the nodes' registry and the pods run what was pushed", async () => {
+    const catalog = (await (await fetch(`http://${nodeRegistry.address}/v2/_catalog`)).json()) as { repositories: string[] };
+    expect(catalog.repositories).toEqual(["dind-stack/dind"]);
+    const ref = (run.outputs.dindImage as { ref: string }).ref;
+    expect(ref).toMatch(new RegExp(`^${nodeRegistry.address}/dind-stack/dind@sha256:[0-9a-f]{64}$`));
+    expect((await engine.getContainer(daemon).inspect()).Config.Image).toBe(ref);
+    expect(run.outputs.runnerWorkloads).toEqual(["statefulset/runner"]);
+  });
+
+  test("the native sidecar starts first; the job container only after its startup probe passed", async () => {
+    const events = runningPods().find((pod) => pod.namespace === RUNNERS_NS && pod.name === "runner-0")!.events.map((event) => event.what);
+    expect(events).toEqual(['started container dind', 'startupProbe of container "dind" passed', "started container job", 'readinessProbe of container "dind" passed', "pod Ready"]);
+    const started = async (name: string) => Date.parse((await engine.getContainer(name).inspect()).State.StartedAt);
+    expect(await started(job)).toBeGreaterThan(await started(daemon));
+    // The job's first look at the daemon already found it ready: it never waited.
+    expect(await logsOf(job)).toContain("[dind-client] daemon at tcp://localhost:2376 ready after 0s");
+    expect(await logsOf(daemon)).toMatch(/daemon ready on \S+ \d+ ms after entrypoint start; storage driver: overlay2/);
+  });
+
+  test("a pod's containers share one network namespace: one hostname, one interface, the daemon on localhost", async () => {
+    const identity = "hostname; cat /sys/class/net/eth0/address";
+    expect((await execOk(job, ["sh", "-c", identity])).stdout).toBe((await execOk(daemon, ["sh", "-c", identity])).stdout);
+    expect((await execOk(job, ["hostname"])).stdout.trim()).toBe("runner-0");
+    expect((await execOk(job, ["docker", "version", "--format", "{{.Server.Os}}"])).stdout.trim()).toBe("linux");
+  });
+
+  test("the pod's volumes: TLS material in a shared in-memory emptyDir (read-only for the job), daemon.json from the ConfigMap, credentials from a Secret", async () => {
+    expect((await execOk(job, ["stat", "-f", "-c", "%T", "/certs/client"])).stdout.trim()).toBe("tmpfs");
+    expect((await execOk(job, ["ls", "/certs/client"])).stdout.split("\n").filter(Boolean).sort()).toEqual(["ca.pem", "cert.pem", "key.pem"]);
+    expect((await execIn(job, ["touch", "/certs/client/x"])).stderr).toMatch(/Read-only file system/);
+    const configMap = run.resources.find((resource) => resource.name === `${STACK}-runners-daemon-json`)!.inputs.data["daemon.json"];
+    expect((await execOk(daemon, ["cat", "/etc/docker/daemon.json"])).stdout).toBe(configMap);
+    const indexConfigs = JSON.parse((await execOk(job, ["docker", "info", "--format", "{{json .RegistryConfig.IndexConfigs}}"])).stdout);
+    expect(indexConfigs[`${SERVICE}:5000`]).toMatchObject({ Secure: false });
+    expect((await execOk(job, ["docker", "network", "inspect", "bridge", "--format", '{{index .Options "com.docker.network.driver.mtu"}}'])).stdout.trim()).toBe("1400");
+    expect((await execOk(job, ["stat", "-L", "-c", "%a", "/etc/dind-stack/docker/config.json"])).stdout.trim()).toBe("400");
+    const dockerConfig = JSON.parse((await execOk(job, ["cat", "/etc/dind-stack/docker/config.json"])).stdout);
+    expect(Object.keys(dockerConfig.auths)).toEqual([`${SERVICE}:5000`]);
+  });
+
+  test("the registry pod runs as uid 1000 without privileges on a read-only root, reading its Secret and writing its claim through fsGroup", async () => {
+    expect((await execOk(registry, ["id", "-u"])).stdout.trim()).toBe("1000");
+    expect((await execOk(registry, ["id", "-G"])).stdout.trim().split(" ")).toContain("1000");
+    const status = (await execOk(registry, ["cat", "/proc/1/status"])).stdout;
+    expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+    expect(status).toMatch(/^CapEff:\s+0+$/m);
+    expect((await execIn(registry, ["touch", "/etc/x"])).stderr).toMatch(/Read-only file system/);
+    expect((await execOk(registry, ["stat", "-L", "-c", "%a %g", "/etc/dind-stack/registry/htpasswd", "/etc/dind-stack/registry/config.yml"])).stdout).toBe("440 1000\n440 1000\n");
+    expect((await execOk(registry, ["cat", "/etc/dind-stack/registry/htpasswd"])).stdout).toMatch(/^builder:\$2[aby]\$/);
+    expect((await execOk(registry, ["stat", "-c", "%g", "/var/lib/registry"])).stdout.trim()).toBe("1000");
+  });
+
+  test("the registry's Service name resolves to the registry pod", async () => {
+    const [address] = (await execOk(job, ["getent", "hosts", SERVICE])).stdout.trim().split(/\s+/);
+    expect(address).toBe(await podIp(REGISTRY_NS, "registry-"));
+  });
+
+  test("the job container builds through its sidecar over TLS on localhost, pushes to the registry by its Service, pulls back and runs a nested container", async () => {
+    // `kubectl cp` of a base image into the build shell (the cluster has no other source of images here).
+    const saved = await new Promise<Buffer>((resolve, reject) => {
+      engine.getImage(BUSYBOX_IMAGE).get((error, stream) => {
+        if (error || !stream) return reject(error);
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => resolve(Buffer.concat(chunks)));
+        stream.on("error", reject);
+      });
+    });
+    const pack = tar.pack();
+    pack.entry({ name: "tmp/busybox.tar" }, saved);
+    pack.finalize();
+    await engine.getContainer(job).putArchive(pack as unknown as NodeJS.ReadableStream, { path: "/" });
+    const base = `${SERVICE}:5000/e2e/busybox:1`;
+    const app = `${SERVICE}:5000/e2e/app:1`;
+    await execOk(job, ["sh", "-c", `docker load -i /tmp/busybox.tar && docker tag ${BUSYBOX_IMAGE} ${base}`]);
+    await figures.time("k8s prod: push of a base image by the Service address", () => execOk(job, ["docker", "push", base]));
+    const build = `set -eu; mkdir -p /tmp/app && cd /tmp/app; printf 'FROM ${base}\\nRUN echo built-in-a-pod > /proof\\n' > Dockerfile; docker build -q -t ${app} .`;
+    await figures.time("k8s prod: build in the job container through the sidecar", () => execOk(job, ["sh", "-c", build]));
+    await figures.time("k8s prod: push by the Service address", () => execOk(job, ["docker", "push", app]));
+    await execOk(job, ["docker", "rmi", app, base]);
+    await figures.time("k8s prod: pull by the Service address", () => execOk(job, ["docker", "pull", app]));
+    const nested = await figures.time("k8s prod: nested docker run", () => execOk(job, ["docker", "run", "--rm", "--network", "none", app, "cat", "/proof"]));
+    expect(nested.stdout.trim()).toBe("built-in-a-pod");
+    expect((await execOk(registry, ["ls", "/var/lib/registry/docker/registry/v2/repositories/e2e"])).stdout.split("\n").filter(Boolean).sort()).toEqual(["app", "busybox"]);
+    // Without the credentials from the Secret, the registry refuses the push.
+    const anonymous = await execIn(job, ["sh", "-c", `DOCKER_CONFIG=/tmp/anonymous docker push ${app} 2>&1`]);
+    expect(anonymous.exitCode).not.toBe(0);
+    expect(anonymous.stdout).toMatch(/no basic auth credentials|unauthorized/);
+  });
+
+  test("every runner pod has a daemon of its own, with its cache on its own claim", async () => {
+    for (const ordinal of [1, 2]) {
+      const other = await podContainer(RUNNERS_NS, `runner-${ordinal}`, "job");
+      expect((await execOk(other, ["docker", "images", "-q"])).stdout.trim()).toBe("");
+    }
+    const claims = (await engine.listVolumes()).Volumes.map((volume) => volume.Name).filter((name) => /-pvc-dind-stack-test-prod-runners-docker-data-runner-\d$/.test(name));
+    expect(claims).toHaveLength(3);
+  });
+});
