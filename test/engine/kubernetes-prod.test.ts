@@ -143,6 +143,12 @@ describe("prod stack (Kubernetes) on a real engine", () => {
     expect(anonymous.stdout).toMatch(/no basic auth credentials|unauthorized/);
   });
 
+  test("liveness probes kept passing: no container of any pod was restarted", () => {
+    const pods = runningPods();
+    expect(pods.map((pod) => `${pod.namespace}/${pod.name}`).sort()).toEqual([`${REGISTRY_NS}/${pods.find((pod) => pod.namespace === REGISTRY_NS)!.name}`, ...[0, 1, 2].map((n) => `${RUNNERS_NS}/runner-${n}`)]);
+    expect(pods.flatMap((pod) => [...pod.restarts.entries()])).toEqual([]);
+  });
+
   test("every runner pod has a daemon of its own, with its cache on its own claim", async () => {
     for (const ordinal of [1, 2]) {
       const other = await podContainer(RUNNERS_NS, `runner-${ordinal}`, "job");
