@@ -50,6 +50,11 @@ export class EngineCluster {
 
   constructor(private readonly privilegeMode: () => Promise<PrivilegeMode>) {
     clusters.add(this);
+    // Pod directories of runs that were aborted (older than two hours) go.
+    for (const entry of fs.existsSync(HOST_ROOT) ? fs.readdirSync(HOST_ROOT) : []) {
+      const dir = path.join(HOST_ROOT, entry);
+      if (Date.now() - fs.statSync(dir).mtimeMs > 2 * 3600 * 1000) fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Realizes one object the program declared. */
