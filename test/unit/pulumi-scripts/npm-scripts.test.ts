@@ -94,5 +94,5 @@ test("a backend named by PULUMI_BACKEND_URL is the one used; Pulumi Cloud needs 
 test("a usage mistake is one line and exit code 2, before any CLI is looked for", async () => {
   const result = await runNpmScript("up", ["--stack", "staging"], env());
   expect(result.code).toBe(2);
-  expect(result.stderr.trim()).toBe('[dind-stack] error: stack "staging" has no config file stacks/Pulumi.staging.yaml; allowed: ci, dev (add the file to create a stack)');
+  expect(result.stderr.trim()).toBe('[dind-stack] error: stack "staging" has no config file stacks/Pulumi.staging.yaml; allowed: ci, dev, prod (add the file to create a stack)');
 });
