@@ -1,23 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesSettings, RegistrySettings } from "../config/schema";
 import { htpasswdLine } from "../registry/htpasswd";
 import { registryConfig } from "../registry/registry-config";
 import { registryClaimArgs, registryDeploymentArgs, RegistryObjectsContext, registryNetworkPolicyArgs, registryServiceArgs, secretArgs } from "./registry-objects";
 import { REGISTRY_SECRET_KEYS } from "./registry-pod";
 
-/** Arguments of a ClusterRegistry. */
-export interface ClusterRegistryArgs {
-  /** Stack name, for labels and the htpasswd salt. */
-  stack: string;
-  /** The registry's namespace (the Namespace resource's name). */
-  namespace: pulumi.Input<string>;
-  /** The runners' namespace (its runner pods are admitted by the NetworkPolicy). */
-  runnersNamespace: pulumi.Input<string>;
-  /** Validated registry settings. */
-  settings: RegistrySettings;
-  /** Validated Kubernetes settings. */
-  kubernetes: KubernetesSettings;
+/** Arguments of a ClusterRegistry: what its objects need (their names aside) and the passwords. */
+export interface ClusterRegistryArgs extends Omit<RegistryObjectsContext, "refs"> {
   /** Password of settings.auth.username (a Pulumi secret). */
   password?: pulumi.Output<string>;
   /** Password of settings.proxy.username (a Pulumi secret). */
