@@ -3,7 +3,8 @@
 // namespace, their volumes, the native DinD sidecar first and the job container after its
 // startup probe, the registry as a non-root pod, its Service name resolving to it. Then a job
 // container builds through its sidecar over TLS on localhost, pushes to the registry by its
-// Service address, pulls back and runs a nested container.
+// Service address, pulls back and runs a nested container. Then the classic sidecar, with the
+// pushed image as a prebuilt reference.
 import * as tar from "tar-stream";
 import { ProgramRun } from "../support/run-program";
 import { deploy } from "./support/deploy";
@@ -14,6 +15,7 @@ import { ImageRegistry, startImageRegistry } from "./support/image-registry";
 import { runningPods, stopClusters } from "./support/kubelet/cluster";
 import { podContainer, podIp } from "./support/kubelet/pod-containers";
 import { BUSYBOX_IMAGE, ensureBusybox } from "./support/test-images";
+import { waitFor } from "./support/waiting";
 
 const STACK = "test-prod";
 const REGISTRY_NS = `dind-stack-${STACK}-registry`;
@@ -21,16 +23,25 @@ const RUNNERS_NS = `dind-stack-${STACK}-runners`;
 const SERVICE = `registry.${REGISTRY_NS}.svc`;
 const credentials = { username: "builder", password: "prod-registry-password" };
 
+let nodeRegistry: ImageRegistry;
+
+beforeAll(async () => {
+  nodeRegistry = await startImageRegistry(`dind-stack-${STACK}-node-registry`);
+});
+
+afterAll(async () => {
+  await stopClusters();
+  await nodeRegistry?.remove();
+}, 120_000);
+
 describe("prod stack (Kubernetes) on a real engine", () => {
   let run: ProgramRun;
-  let nodeRegistry: ImageRegistry;
   let job: string;
   let daemon: string;
   let registry: string;
 
   beforeAll(async () => {
     await ensureBusybox();
-    nodeRegistry = await startImageRegistry(`dind-stack-${STACK}-node-registry`);
     run = await figures.time("k8s prod: deploy (build and push the DinD image, registry pod, 3 runner pods)", () =>
       deploy({
         configOf: "prod",
@@ -47,11 +58,6 @@ describe("prod stack (Kubernetes) on a real engine", () => {
     daemon = await podContainer(RUNNERS_NS, "runner-0", "dind");
     registry = await podContainer(REGISTRY_NS, "registry-", "registry");
   }, 900_000);
-
-  afterAll(async () => {
-    await stopClusters();
-    await nodeRegistry?.remove();
-  }, 120_000);
 
   test("the DinD image was pushed to the nodes' registry and the pods run what was pushed", async () => {
     const catalog = (await (await fetch(`http://${nodeRegistry.address}/v2/_catalog`)).json()) as { repositories: string[] };
@@ -156,5 +162,52 @@ describe("prod stack (Kubernetes) on a real engine", () => {
     }
     const claims = (await engine.listVolumes()).Volumes.map((volume) => volume.Name).filter((name) => /-pvc-dind-stack-test-prod-runners-docker-data-runner-\d$/.test(name));
     expect(claims).toHaveLength(3);
+  });
+});
+
+describe("the classic sidecar on a cluster older than 1.29, with a prebuilt DinD image and the cache on an emptyDir", () => {
+  const CLASSIC = "test-prod-classic";
+  const namespace = `dind-stack-${CLASSIC}-runners`;
+  let run: ProgramRun;
+  let reference: string;
+
+  beforeAll(async () => {
+    // The image the prod scenario pushed to the nodes' registry, now a prebuilt reference.
+    reference = (await engine.getContainer(await podContainer(RUNNERS_NS, "runner-0", "dind")).inspect()).Config.Image;
+    run = await figures.time("k8s classic: deploy (prebuilt image, registry pod, 1 runner pod)", () =>
+      deploy({
+        configOf: "prod",
+        stack: CLASSIC,
+        overrides: {
+          "dind-stack:workloads": { clients: [{ name: "runner", count: 1 }] },
+          "dind-stack:kubernetes": { clusterVersion: "1.28", sidecar: "classic", dindCache: "emptyDir", dindImage: { reference } },
+        },
+      }),
+    );
+  }, 600_000);
+
+  test("nothing is built; the pod runs the prebuilt image with the daemon as a regular container next to the job", async () => {
+    expect(reference).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(run.resources.filter((resource) => resource.type === "docker:index/image:Image")).toEqual([]);
+    expect(run.outputs.runnerWorkloads).toEqual(["deployment/runner"]);
+    const pod = runningPods().find((candidate) => candidate.namespace === namespace)!;
+    expect(pod.events.map((event) => event.what)).toEqual([
+      "started container dind",
+      "started container job",
+      'startupProbe of container "dind" passed',
+      'readinessProbe of container "dind" passed',
+      "pod Ready",
+    ]);
+    const daemon = await podContainer(namespace, "runner-", "dind");
+    expect((await engine.getContainer(daemon).inspect()).Config.Image).toBe(reference);
+  });
+
+  test("the job container waits for its daemon itself, then builds over TLS on localhost with the cache on the emptyDir", async () => {
+    const job = await podContainer(namespace, "runner-", "job");
+    await waitFor("the job container's wait to end", 60_000, async () => ((await logsOf(job)).includes("ready after") ? true : undefined));
+    expect(await logsOf(job)).toMatch(/\[dind-client\] daemon at tcp:\/\/localhost:2376 ready after \d+s/);
+    expect((await execOk(job, ["docker", "info", "--format", "{{.Driver}}"])).stdout.trim()).toBe("overlay2");
+    const built = await execOk(job, ["sh", "-c", "printf 'FROM scratch\\nLABEL built=in-a-classic-pod\\n' | docker build -q -t classic:1 - && docker inspect classic:1 --format '{{.Config.Labels.built}}'"]);
+    expect(built.stdout.trim().split("\n").pop()).toBe("in-a-classic-pod");
   });
 });
