@@ -132,10 +132,17 @@ export async function createBenchNetwork(name: string): Promise<string> {
   return `${PREFIX}-${name}`;
 }
 
-/** Removes a container with its anonymous volumes, and the named volumes given. */
+/** Removes a container with its anonymous volumes, and those of the named volumes given that exist. */
 export async function removeContainer(container: Docker.Container, volumes: string[] = []): Promise<void> {
   await container.remove({ force: true, v: true });
-  for (const volume of volumes) await engine.getVolume(volume).remove({ force: true });
+  for (const volume of volumes) {
+    await engine
+      .getVolume(volume)
+      .remove({ force: true })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
+  }
 }
 
 /** Status of GET /info on a daemon's unix socket (what `docker info` asks). */

@@ -30,9 +30,10 @@ remount_read_write() {
 		return 0
 	fi
 	for mount in $read_only; do
-		# A read-only bind mount only turns read-write with the bind flag.
-		mount -o remount,rw "$mount" 2>/dev/null || mount -o remount,bind,rw "$mount" 2>/dev/null || true
+		# A read-only bind mount only turns read-write with the bind flag. All at once: they are independent.
+		{ mount -o remount,rw "$mount" 2>/dev/null || mount -o remount,bind,rw "$mount" 2>/dev/null || true; } &
 	done
+	wait
 	left=$(read_only_mounts | tr '\n' ' ')
 	if [ -n "$left" ]; then
 		log "WARNING: cgroup $1: still read-only: $left; nested containers will fail (run this container privileged)"
