@@ -89,7 +89,7 @@ export interface BenchContainer {
   binds?: string[];
   /** Network to join, with these aliases. */
   network?: { name: string; aliases?: string[] };
-  /** Run privileged (or the equivalent, on engines that refuse --privileged). */
+  /** Run privileged (or the equivalent, on engines that refuse --privileged), in a private cgroup namespace as the stack's daemon. */
   privileged?: boolean;
   /** Give the container a host directory for the benchmark's daemon socket (see daemonSocket). */
   benchSocket?: boolean;
@@ -119,7 +119,8 @@ export async function createBenchContainer(spec: BenchContainer): Promise<Docker
     Cmd: spec.cmd,
     Hostname: spec.network?.aliases?.[0],
     Labels: { [BENCH_LABEL]: "1" },
-    HostConfig: { Binds: binds, NetworkMode: spec.network?.name },
+    // CgroupnsMode (engine API 1.41) is missing from dockerode's types.
+    HostConfig: { Binds: binds, NetworkMode: spec.network?.name, ...(spec.privileged ? { CgroupnsMode: "private" } : {}) } as Docker.HostConfig,
     NetworkingConfig: spec.network ? { EndpointsConfig: { [spec.network.name]: { Aliases: spec.network.aliases ?? [] } } } : undefined,
   };
   if (spec.privileged) grantPrivileges(options, await privilegeMode());

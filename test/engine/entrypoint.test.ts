@@ -39,7 +39,12 @@ async function startContainer(name: string, start: DaemonStart): Promise<Docker.
     Cmd: start.args ?? [],
     Labels: { [TEST_RUN_LABEL]: TEST_RUN_ID },
     Healthcheck: { Test: ["CMD", "/usr/local/bin/dind-healthcheck.sh"], Interval: 1e9, Timeout: 5e9, Retries: 60 },
-    HostConfig: { Binds: [...(start.dataVolume === false ? [] : [`${PREFIX}-${name}-data:/var/lib/docker`]), ...(start.binds ?? [])], NetworkMode: start.network },
+    // As the stack runs its daemon: in a private cgroup namespace (CgroupnsMode is missing from dockerode's types).
+    HostConfig: {
+      Binds: [...(start.dataVolume === false ? [] : [`${PREFIX}-${name}-data:/var/lib/docker`]), ...(start.binds ?? [])],
+      NetworkMode: start.network,
+      CgroupnsMode: "private",
+    } as Docker.HostConfig,
   };
   grantPrivileges(options, await privilegeMode());
   const container = await engine.createContainer(options);
