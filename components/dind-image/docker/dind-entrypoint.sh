@@ -98,7 +98,7 @@ if [ -n "$certs" ]; then
 		--tlscacert="$certs/server/ca.pem" --tlscert="$certs/server/cert.pem" --tlskey="$certs/server/key.pem" "$@"
 else
 	log "WARNING: DOCKER_TLS_CERTDIR is empty: listening on tcp://0.0.0.0:2375 WITHOUT TLS; whoever reaches that port controls this daemon and, through it, the host"
-	# --tls=false says so explicitly; without it dockerd 20.10+ waits 15 s (newer ones refuse to start).
+	# --tls=false says so on purpose; newer dockerd releases delay or refuse plain TCP without it.
 	set -- --host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false "$@"
 fi
 
