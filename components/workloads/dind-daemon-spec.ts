@@ -17,11 +17,13 @@ export const DIND_HEALTHCHECK = {
   retries: 60,
 };
 
-/** The environment variable the entrypoint reads DOCKER_IPTABLES_LEGACY semantics from. */
+/**
+ * The entrypoint's explicit iptables backend (DIND_IPTABLES_BACKEND=legacy|nft), or nothing for
+ * auto, where it detects. DOCKER_IPTABLES_LEGACY keeps the official image's meaning (any non-empty
+ * value is legacy, set but empty is nft) for users who set it themselves; the stack does not.
+ */
 export function iptablesEnv(choice: DaemonSettings["iptables"]): string[] {
-  if (choice === "legacy") return ["DOCKER_IPTABLES_LEGACY=1"];
-  if (choice === "nft") return ["DOCKER_IPTABLES_LEGACY=0"];
-  return [];
+  return choice === "auto" ? [] : [`DIND_IPTABLES_BACKEND=${choice}`];
 }
 
 /** Inputs of the DinD daemon container. */

@@ -1,56 +1,35 @@
 #!/bin/sh
-# dind-watch.sh: report when the nested daemon becomes ready, and with which storage driver.
+# dind-watch.sh: say when the nested daemon answers, and warn loudly when it stores images with vfs.
 #
-# Its one job: poll the daemon's unix socket until `docker info` answers, then log
-#   daemon ready on SOCKET <N> ms after entrypoint start; storage driver: <driver>
-# or a loud WARNING when the driver is vfs, or a WARNING when the daemon did not answer
-# within TIMEOUT_S seconds (measured, not counted in polls). It only logs; the image's
+# Its one job, in the background while dockerd starts: wait (up to 2 minutes) for the daemon's
+# unix socket to answer `docker info`, then log
+#   daemon ready on /var/run/docker.sock <N> ms after entrypoint start; storage driver: <driver>
+# and, for vfs (the data root on the container's own overlay, where overlay2 cannot work), a
+# framed WARNING naming the data root and its filesystem. It only logs; the image's
 # HEALTHCHECK is what orchestrators wait on.
 #
-# Usage: dind-watch.sh SOCKET START_MS DATA_ROOT [TIMEOUT_S]
-#   START_MS   the entrypoint's start time in ms since the epoch (for the ready figure)
-#   TIMEOUT_S  default 60
-# The entrypoint runs it in the background, detached from dockerd.
+# Usage: dind-watch.sh START_MS   (the entrypoint's start, in ms since the epoch)
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck disable=SC1091 # installed by the Dockerfile; shellchecked on its own
-. "$here/../lib/dind-stack/dind-common.sh"
-
-if [ "$#" -lt 3 ]; then
-	die "usage: dind-watch.sh SOCKET START_MS DATA_ROOT [TIMEOUT_S]"
-fi
-socket=$1
-start_ms=$2
-data_root=$3
-timeout_s=${4:-60}
-
+log() { printf '[dind-entrypoint] %s\n' "$*" >&2; }
 # Only the local socket counts, whatever client settings the container has.
 unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 
-# A probe that hangs (socket accepted, daemon stuck) must not stall the clock check.
-if command -v timeout >/dev/null 2>&1; then
-	probe() { timeout 5 docker --host "unix://$socket" info --format '{{.Driver}}' 2>/dev/null; }
-else
-	probe() { docker --host "unix://$socket" info --format '{{.Driver}}' 2>/dev/null; }
-fi
-
-watch_start=$(now_ms)
-deadline=$((watch_start + timeout_s * 1000))
-while :; do
-	if driver=$(probe) && [ -n "$driver" ]; then
-		elapsed=$(($(now_ms) - start_ms))
-		if [ "$driver" = vfs ]; then
-			loud "the daemon is using the vfs storage driver (ready after ${elapsed} ms)." \
-				"vfs copies every layer in full: builds and pulls are slow and use a lot of disk." \
-				"Mount a volume at $data_root so overlay2 can be used."
-		else
-			log "daemon ready on $socket ${elapsed} ms after entrypoint start; storage driver: $driver"
-		fi
+polls=0
+until [ -S /var/run/docker.sock ] && info=$(timeout 60 docker info --format '{{.Driver}} {{.DockerRootDir}}' 2>/dev/null); do
+	polls=$((polls + 1))
+	if [ "$polls" -gt 1200 ]; then
+		log "WARNING: the daemon did not answer on /var/run/docker.sock within 2 minutes; see dockerd's messages above"
 		exit 0
 	fi
-	now=$(now_ms)
-	[ "$now" -lt "$deadline" ] || break
-	sleep 0.5
+	sleep 0.1
 done
-waited=$((now - watch_start))
-warn "the daemon did not answer on $socket within $((waited / 1000)).$((waited % 1000 / 100)) s (measured from the watcher's start, $((now - start_ms)) ms after entrypoint start); see the dockerd messages above"
+driver=${info%% *}
+root=${info#* }
+log "daemon ready on /var/run/docker.sock $(($(date +%s%3N) - $1)) ms after entrypoint start; storage driver: $driver"
+if [ "$driver" = vfs ]; then
+	log "************************************************************************"
+	log "WARNING: the daemon is using the vfs storage driver: $root is on $(stat -f -c %T "$root")."
+	log "WARNING: vfs copies every layer in full: builds and pulls are slow and use a lot of disk."
+	log "WARNING: Mount a volume at $root (docker run -v NAME:$root, or an emptyDir) for overlay2."
+	log "************************************************************************"
+fi

@@ -49,10 +49,11 @@ describe("DinD daemon container", () => {
   test("TLS off: empty cert dir, no cert volume; iptables choice and extra args passed", () => {
     const args = daemonArgs({ daemon: { tls: false, iptables: "legacy", extraArgs: ["--debug"] } });
     expect(args.envs).toContain("DOCKER_TLS_CERTDIR=");
-    expect(args.envs).toContain("DOCKER_IPTABLES_LEGACY=1");
+    expect(args.envs).toContain("DIND_IPTABLES_BACKEND=legacy");
     expect(args.volumes).toEqual([{ volumeName: "data", containerPath: "/var/lib/docker" }]);
     expect(args.command).toEqual(["--debug"]);
-    expect(daemonArgs({ daemon: { iptables: "nft" } }).envs).toContain("DOCKER_IPTABLES_LEGACY=0");
+    expect(daemonArgs({ daemon: { iptables: "nft" } }).envs).toContain("DIND_IPTABLES_BACKEND=nft");
+    expect(daemonArgs({ daemon: { iptables: "auto" } }).envs).not.toContainEqual(expect.stringMatching(/IPTABLES/));
   });
 });
 
