@@ -84,7 +84,9 @@ const daemon = section({
     .prefault({})
     .describe("json-file log rotation for nested containers, so logs cannot fill the data volume."),
   tls: flag().prefault(true).describe("TLS between clients and DinD daemons (port 2376); false serves plain TCP on 2375."),
-  iptables: choice(["auto", "legacy", "nft"]).prefault("auto").describe("iptables backend of the DinD daemons; auto detects what the kernel uses."),
+  iptables: choice(["auto", "legacy", "nft"]).prefault("auto").describe(
+    "iptables backend of the DinD daemons, passed as DIND_IPTABLES_BACKEND; auto detects it as the official image does. The stack never sets DOCKER_IPTABLES_LEGACY, which (as in the official image) means legacy for any non-empty value, 0 included.",
+  ),
   extraArgs: listOf(formats.dockerdFlag(), 30)
     .prefault([])
     .describe("Extra dockerd flags; flags the stack sets itself (--host, --tls*, --mtu, ...) are refused."),

@@ -3,21 +3,22 @@
 # the client is configured for (DOCKER_HOST, TLS settings) answers, then execs the
 # command. A client never races the daemon's start-up or its TLS material; after
 # DIND_READY_TIMEOUT seconds it fails, and the restart policy tries again.
+# It asks five times a second, so a client starts within a fraction of a second of
+# its daemon (sleep with a fraction works in coreutils and busybox alike).
 set -eu
 
 timeout="${DIND_READY_TIMEOUT:-120}"
 target="${DOCKER_HOST:-unix:///var/run/docker.sock}"
-waited=0
+started=$(date +%s)
 
 echo "[dind-client] waiting up to ${timeout}s for the Docker daemon at ${target}" >&2
 until docker version >/dev/null 2>&1; do
-  if [ "$waited" -ge "$timeout" ]; then
+  if [ "$(($(date +%s) - started))" -ge "$timeout" ]; then
     echo "[dind-client] the daemon at ${target} did not answer within ${timeout}s; last attempt:" >&2
     docker version >&2 || true
     exit 1
   fi
-  sleep 1
-  waited=$((waited + 1))
+  sleep 0.2
 done
-echo "[dind-client] daemon at ${target} ready after ${waited}s; starting: $*" >&2
+echo "[dind-client] daemon at ${target} ready after $(($(date +%s) - started))s; starting: $*" >&2
 exec "$@"
