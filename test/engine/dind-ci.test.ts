@@ -42,7 +42,7 @@ describe("ci stack (DinD) on a real engine", () => {
     const driver = await execOk(runner, ["docker", "info", "--format", "{{.Driver}}"]);
     expect(driver.stdout.trim()).toBe("overlay2");
     const clientLog = await logsOf(runner);
-    expect(clientLog).toMatch(/\[dind-client\] daemon at tcp:\/\/docker:2376 ready after \d+s/);
+    expect(clientLog).toMatch(/\[dind-client\] daemon at tcp:\/\/docker:2376 ready after \d+\.\ds/);
     const daemonLog = await logsOf(names.daemonContainer);
     expect(daemonLog).toMatch(/iptables backend: (legacy|nft) \(/);
     expect(daemonLog).toMatch(/TLS: material ready in \d+ ms/);

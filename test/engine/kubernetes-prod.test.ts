@@ -74,7 +74,7 @@ describe("prod stack (Kubernetes) on a real engine", () => {
     const started = async (name: string) => Date.parse((await engine.getContainer(name).inspect()).State.StartedAt);
     expect(await started(job)).toBeGreaterThan(await started(daemon));
     // The job's first look at the daemon already found it ready: it never waited.
-    expect(await logsOf(job)).toContain("[dind-client] daemon at tcp://localhost:2376 ready after 0s");
+    expect(await logsOf(job)).toContain("[dind-client] daemon at tcp://localhost:2376 ready after 0.0s");
     expect(await logsOf(daemon)).toMatch(/daemon ready on \S+ \d+ ms after entrypoint start; storage driver: overlay2/);
   });
 
@@ -205,7 +205,7 @@ describe("the classic sidecar on a cluster older than 1.29, with a prebuilt DinD
   test("the job container waits for its daemon itself, then builds over TLS on localhost with the cache on the emptyDir", async () => {
     const job = await podContainer(namespace, "runner-", "job");
     await waitFor("the job container's wait to end", 60_000, async () => ((await logsOf(job)).includes("ready after") ? true : undefined));
-    expect(await logsOf(job)).toMatch(/\[dind-client\] daemon at tcp:\/\/localhost:2376 ready after \d+s/);
+    expect(await logsOf(job)).toMatch(/\[dind-client\] daemon at tcp:\/\/localhost:2376 ready after \d+\.\ds/);
     expect((await execOk(job, ["docker", "info", "--format", "{{.Driver}}"])).stdout.trim()).toBe("overlay2");
     const built = await execOk(job, ["sh", "-c", "printf 'FROM scratch\\nLABEL built=in-a-classic-pod\\n' | docker build -q -t classic:1 - && docker inspect classic:1 --format '{{.Config.Labels.built}}'"]);
     expect(built.stdout.trim().split("\n").pop()).toBe("in-a-classic-pod");
