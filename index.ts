@@ -37,9 +37,11 @@ export const dindImage = { name: environment.dindImageName, ref: environment.din
 export const clientContainers = onDocker?.clientNames;
 /** Kubernetes target: the runner workloads, as kubectl names them (e.g. statefulset/runner). */
 export const runnerWorkloads = onCluster?.runnerWorkloads;
-/** Persistent data (volumes, or volume claims as namespace/claim), kept on destroy unless configured otherwise. */
+/** Persistent data (volumes, or volume claims as namespace/claim, or the registry's host directory), kept on destroy unless configured otherwise. */
 export const dataVolumes = environment.dataVolumes;
-/** DooD only: daemon.json the host (or each node) needs to push to the registry ("" when none is needed). */
+/** Docker target: the images of the mirror list (source, local reference, image ID). */
+export const mirroredImages = onDocker?.mirroredImages;
+/** DooD, or a mirror list: daemon.json the host (or each node) needs to push to the registry ("" when none is needed). */
 export const hostDaemonJson = environment.hostDaemonJson;
 /** How to use the stack, in one line. */
 export const usage = onDocker

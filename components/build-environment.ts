@@ -3,8 +3,11 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config/schema";
 import { DindImage } from "./dind-image/dind-image";
+import { ImageMirror, MirroredImage } from "./mirror/image-mirror";
+import { planMirror } from "./mirror/mirror-plan";
 import { objectNames, stackLabels } from "./naming";
 import { dockerAuthConfig } from "./registry/htpasswd";
+import { hubMirrorUrl } from "./registry/hub-mirror";
 import { Registry } from "./registry/registry";
 import { doodDaemonJsonSnippet } from "./workloads/daemon-json";
 import { DindWorkload } from "./workloads/dind-workload";
@@ -39,10 +42,12 @@ export class BuildEnvironment extends pulumi.ComponentResource {
   readonly dindImageRef: pulumi.Output<string>;
   /** Names of the client containers. */
   readonly clientNames: pulumi.Output<string>[];
-  /** For DooD: daemon.json the host needs to push to the registry, "" when none. */
+  /** DooD or a mirror list: daemon.json the host's engine needs to push to the registry, "" when none. */
   readonly hostDaemonJson: string;
-  /** Volumes holding persistent data. */
+  /** Volumes (or the registry's host directory) holding persistent data. */
   readonly dataVolumes: pulumi.Output<string>[];
+  /** The images of the mirror list, at their local references. */
+  readonly mirroredImages: pulumi.Output<MirroredImage[]>;
 
   constructor(name: string, args: BuildEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:index:BuildEnvironment", name, {}, opts);
@@ -76,25 +81,44 @@ export class BuildEnvironment extends pulumi.ComponentResource {
         : undefined;
     const common = { stack, names, image: image.imageRef, networkName: network.name, workloads: settings.workloads, dependsOn: [registry.container], dockerConfig };
     if (settings.mode === "dind") {
-      const workload = new DindWorkload(`${name}-dind`, { ...common, daemon: settings.daemon, registryNetworkAddress: addresses.network }, { parent: this });
+      const hubMirror = hubMirrorUrl(settings.registry, addresses.network);
+      const workload = new DindWorkload(`${name}-dind`, { ...common, daemon: settings.daemon, registryNetworkAddress: addresses.network, hubMirror }, { parent: this });
       this.dockerHost = workload.dockerHost;
       this.certPath = workload.certPath;
       this.clientNames = workload.clientNames;
       this.pushRegistry = addresses.network;
-      this.dataVolumes = [registry.volumeName, workload.dataVolumeName];
+      this.dataVolumes = [registry.storage, workload.dataVolumeName];
     } else {
       const workload = new DoodWorkload(`${name}-dood`, { ...common, registryHostAddress: addresses.host }, { parent: this });
       this.dockerHost = workload.dockerHost;
       this.certPath = "";
       this.clientNames = workload.clientNames;
       this.pushRegistry = addresses.host;
-      this.dataVolumes = [registry.volumeName];
+      this.dataVolumes = [registry.storage];
     }
     this.registryHostAddress = registry.hostAddress;
     this.registryNetworkAddress = registry.networkAddress;
     this.dindImageName = image.imageName;
     this.dindImageRef = image.imageRef;
-    this.hostDaemonJson = settings.mode === "dood" ? (doodDaemonJsonSnippet(addresses.host) ?? "") : "";
+    const mirror =
+      settings.mirror.length > 0
+        ? new ImageMirror(
+            `${name}-mirror`,
+            {
+              stack,
+              images: planMirror(settings.mirror),
+              registryHostAddress: addresses.host,
+              referenceRegistry: this.pushRegistry,
+              registryStorage: registry.storage,
+              auth: auth && settings.registryPassword ? { username: auth.username, password: settings.registryPassword } : undefined,
+              registry: registry.container,
+            },
+            { parent: this },
+          )
+        : undefined;
+    this.mirroredImages = mirror?.images ?? pulumi.output([]);
+    // The host's engine pushes to the registry's host address in DooD mode and for the mirror list.
+    this.hostDaemonJson = settings.mode === "dood" || mirror ? (doodDaemonJsonSnippet(addresses.host) ?? "") : "";
     this.registerOutputs({
       registryHostAddress: this.registryHostAddress,
       registryNetworkAddress: this.registryNetworkAddress,
@@ -102,6 +126,7 @@ export class BuildEnvironment extends pulumi.ComponentResource {
       certPath: this.certPath,
       dindImageRef: this.dindImageRef,
       clientNames: this.clientNames,
+      mirroredImages: this.mirroredImages,
     });
   }
 }

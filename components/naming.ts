@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /** Names of the Docker objects (containers, volumes, network) of one stack, so stacks never collide on a host. */
 export interface ObjectNames {
   /** Common prefix, `dind-stack-<stack>`. */
@@ -33,4 +35,14 @@ export function stackLabels(stack: string, component: string): { label: string; 
     { label: "org.dind-stack.stack", value: stack },
     { label: "org.dind-stack.component", value: component },
   ];
+}
+
+/**
+ * A resource-name part for an image reference: readable, plus a short hash of the exact
+ * reference so that references differing only in punctuation (`a/b:c`, `a-b:c`) stay apart.
+ * Derived from the reference alone, so reordering the config (clients, mirror entries) changes nothing.
+ */
+export function imageSlug(reference: string): string {
+  const readable = reference.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `${readable}-${createHash("sha256").update(reference).digest("hex").slice(0, 8)}`;
 }

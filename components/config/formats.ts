@@ -7,19 +7,40 @@ import { allowing } from "./words";
 const NAME_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d{1,5})?/)";
 const REPOSITORY = `${DOMAIN}?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*`;
+const TAG = "[\\w][\\w.-]{0,127}";
 
 /** An image reference such as `registry:2`, `debian:bookworm-slim` or `mirror.local:5000/lib/registry@sha256:...`. */
 export const imageReference = () =>
   matching(
-    new RegExp(`^${REPOSITORY}(?::[\\w][\\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`),
+    new RegExp(`^${REPOSITORY}(?::${TAG})?(?:@sha256:[0-9a-f]{64})?$`),
     'an image reference such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim"',
   );
+
+/** An image reference without digest, as an image is pulled or saved: `nginx:alpine`, `quay.io/coreos/flannel:v0.11.0-amd64`. */
+export const taggedReference = () =>
+  matching(
+    new RegExp(`^${REPOSITORY}(?::${TAG})?$`),
+    'an image reference without digest, such as "nginx:alpine" or "quay.io/coreos/flannel:v0.11.0-amd64"',
+  );
+
+/** A repository path in a registry (no registry host), optionally with a tag: `coreos/flannel`, `tools/nginx:1.25`. */
+export const localRepository = () =>
+  matching(
+    new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*(?::${TAG})?$`),
+    'a repository path without registry host, optionally with a tag, such as "coreos/flannel" or "tools/nginx:1.25"',
+  );
+
+/** An image ID: the sha256 of the image's config, as `docker inspect -f {{.Id}}` prints it. */
+export const imageId = () => matching(/^sha256:[0-9a-f]{64}$/, 'an image ID: "sha256:" and 64 lowercase hex digits, as `docker inspect -f {{.Id}}` prints it');
+
+/** An absolute path. */
+export const absolutePath = () => matching(/^\/[^\0]*$/, 'an absolute path such as "/srv/registry"');
 
 /** An image repository without tag, such as `dind-stack/dind`. */
 export const imageRepository = () => matching(new RegExp(`^${REPOSITORY}$`), 'an image repository without tag, such as "dind-stack/dind"');
 
 /** An image tag. */
-export const imageTag = () => matching(/^[\w][\w.-]{0,127}$/, "an image tag: letters, digits, _ . - (at most 128, not starting with . or -)");
+export const imageTag = () => matching(new RegExp(`^${TAG}$`), "an image tag: letters, digits, _ . - (at most 128, not starting with . or -)");
 
 /** A Docker release version as used in static tarball names. */
 export const dockerVersion = () => matching(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?$/, 'a Docker release version such as "24.0.6"');

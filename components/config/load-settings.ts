@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { readSavedImages } from "../mirror/saved-images";
+import { registryArchiveProblem } from "../registry/storage-archive";
 import { NAMESPACE, Settings } from "./schema";
 import { namespaceValues, parseSettings } from "./parse-settings";
 
@@ -12,10 +14,17 @@ function isFile(candidate: string): boolean {
   return fs.statSync(path.resolve(candidate), { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
+function isDirectory(candidate: string): boolean {
+  return fs.statSync(path.resolve(candidate), { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
 /** Reads and validates the current stack's `dind-stack` config; throws a ConfigError listing every problem. */
 export function loadSettings(): Settings {
   return parseSettings(pulumi.getStack(), namespaceValues(pulumi.runtime.allConfig()), {
     isFile,
+    isDirectory,
+    savedImages: readSavedImages,
+    registryArchiveProblem,
     isSecret: (name) => isConfigSecret(`${NAMESPACE}:${name}`),
   });
 }

@@ -1,8 +1,11 @@
 import { BlockList } from "node:net";
 import { checkClusterDood, checkClusterImage, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
+import { SavedImage } from "../mirror/saved-images";
+import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
 import { pinnedDockerSha256 } from "./pins";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
+import { checkRegistryStorage } from "./storage-rules";
 
 /** What the cross-field rules need from the outside world. */
 export interface RuleContext {
@@ -10,6 +13,12 @@ export interface RuleContext {
   isFile: (path: string) => boolean;
   /** True when the key (without namespace) was set as a Pulumi secret. */
   isSecret: (name: string) => boolean;
+  /** True when `path` names an existing directory. */
+  isDirectory: (path: string) => boolean;
+  /** The images of a `docker save` archive; throws an Error saying why the file is not one. */
+  savedImages: (path: string) => SavedImage[];
+  /** Why a file is not an archive of a registry's storage, or undefined when it is one. */
+  registryArchiveProblem: (path: string) => string | undefined;
 }
 
 /** dockerd flags the stack sets itself, and the config key that controls each. */
@@ -197,6 +206,10 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
   { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
   { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
+  { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive"], check: checkRegistryStorage },
+  { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
+  { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },
+  { reads: ["target", "mirror", "registry.proxy"], check: checkMirrorTarget },
 ];
 
 /**

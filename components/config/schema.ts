@@ -50,6 +50,16 @@ const registry = section({
     .describe("Opt-in required to publish the registry beyond loopback without registry.auth: anyone who reaches bindAddress can then push and pull."),
   alias: formats.dnsLabel().prefault("registry").describe("Name of the registry on the stack's network, as containers and DinD daemons address it."),
   volumeName: formats.dockerName().optional().describe("Named volume holding the registry's data; defaults to dind-stack-<stack>-registry-data."),
+  hostPath: formats
+    .absolutePath()
+    .optional()
+    .describe("Existing directory on the Docker host bind-mounted at /var/lib/registry instead of the named volume (a registry's storage carried from elsewhere, or a fresh one); the stack never deletes it."),
+  restoreArchive: formats
+    .nonEmpty()
+    .optional()
+    .describe(
+      "registry.tar.gz-style archive of a registry's storage (docker/registry/v2/... at its top, as scripts/export-registry.sh writes it), extracted into the named volume before the registry starts, once: only while the volume holds no registry data.",
+    ),
   retainDataOnDelete: flag().prefault(true).describe("Keep the registry's data volume when the stack is destroyed."),
   deleteEnabled: flag().prefault(true).describe("Allow deleting manifests through the API (needed for cleanup and garbage collection)."),
   auth: section({
@@ -63,6 +73,22 @@ const registry = section({
   })
     .optional()
     .describe("Pull-through cache of one upstream registry; absent means a normal registry."),
+});
+
+const mirrorImage = section({
+  source: formats.taggedReference().describe("The image as it is pulled upstream or was saved, without digest: nginx:alpine, quay.io/coreos/flannel:v0.11.0-amd64."),
+  repository: formats
+    .localRepository()
+    .optional()
+    .describe("Repository (and tag) in the stack's registry; by default the source's path and tag without its registry host (Docker Hub images under library/, as Hub names them)."),
+  digest: formats
+    .imageId()
+    .optional()
+    .describe("Pin: the image ID the mirrored image must have (save, load and push keep it); checked in the archive before anything is declared, or after the pull before anything is pushed."),
+  archive: formats
+    .nonEmpty()
+    .optional()
+    .describe("A `docker save` archive holding the source (tar or tar.gz; absolute, or relative to the project), loaded instead of pulling: for hosts without a route to the upstream."),
 });
 
 const daemon = section({
@@ -196,6 +222,9 @@ export const SCHEMA = section({
   mode: choice(["dind", "dood"]).prefault("dind").describe("dind: workloads get their own privileged daemon; dood: workloads share the host daemon."),
   dindImage: dindImage.prefault({}).describe("The DinD image built from the static Docker binaries."),
   registry: registry.prefault({}).describe("The local registry:2 that workloads push to."),
+  mirror: listOf(mirrorImage, 200)
+    .prefault([])
+    .describe("Images `pulumi up` puts into the stack's registry (pulled, or loaded from an archive), each at its local reference; an entry removed stays in the registry."),
   daemon: daemon.prefault({}).describe("Settings of the DinD daemons (written to their daemon.json)."),
   workloads: workloads.prefault({}).describe("The containers that build images: the DinD daemon (mode dind) and the clients."),
   kubernetes: kubernetes.prefault({}).describe("Settings of the Kubernetes target (target: kubernetes)."),
@@ -227,3 +256,6 @@ export type KubernetesSettings = Settings["kubernetes"];
 
 /** One client group. */
 export type ClientSettings = WorkloadSettings["clients"][number];
+
+/** One image of the mirror list. */
+export type MirrorEntry = Settings["mirror"][number];

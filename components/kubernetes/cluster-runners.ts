@@ -25,6 +25,8 @@ export interface ClusterRunnersArgs {
   image: pulumi.Input<string>;
   /** The registry's Service address, which the DinD daemons trust over plain HTTP. */
   registryClusterAddress: string;
+  /** The registry as the DinD daemons' Docker Hub mirror (`http://<Service address>`), when it can serve as one. */
+  hubMirror?: string;
   /** Where pushes go, as the pushing daemon reaches the registry. */
   pushRegistry: pulumi.Input<string>;
   /** Docker CLI config.json with the registry's credentials, when it has auth. */
@@ -48,7 +50,7 @@ export class ClusterRunners extends pulumi.ComponentResource {
     super("dind-stack:kubernetes:ClusterRunners", name, {}, opts);
     const { stack, namespace, mode } = args;
     const dependsOn: pulumi.Input<pulumi.Resource>[] = [...args.dependsOn];
-    const text = daemonJsonText(clusterDaemonJson(args.daemon, args.registryClusterAddress));
+    const text = daemonJsonText(clusterDaemonJson(args.daemon, args.registryClusterAddress, args.hubMirror));
     if (mode === "dind") dependsOn.push(new k8s.core.v1.ConfigMap(`${name}-daemon-json`, daemonJsonConfigMapArgs(stack, namespace, text), { parent: this }));
     const dockerConfigSecret = args.dockerConfig ? "registry-credentials" : undefined;
     if (dockerConfigSecret && args.dockerConfig) {

@@ -21,9 +21,12 @@ export const DAEMON_JSON_PATH = "/etc/docker/daemon.json";
 /** Name of the ConfigMap holding the DinD daemons' daemon.json. */
 export const DAEMON_JSON_CONFIG_MAP = "dind-daemon-json";
 
-/** The DinD daemons' daemon.json on a cluster: the stack's registry by its Service address, the cluster's MTU default. */
-export function clusterDaemonJson(daemon: DaemonSettings, registryAddress: string): DaemonJson {
-  return renderDaemonJson({ ...daemon, mtu: daemon.mtu ?? CLUSTER_DEFAULT_MTU }, registryAddress);
+/**
+ * The DinD daemons' daemon.json on a cluster: the stack's registry by its Service address (and
+ * as their Docker Hub mirror, `hubMirror`, when it can serve as one), the cluster's MTU default.
+ */
+export function clusterDaemonJson(daemon: DaemonSettings, registryAddress: string, hubMirror?: string): DaemonJson {
+  return renderDaemonJson({ ...daemon, mtu: daemon.mtu ?? CLUSTER_DEFAULT_MTU }, registryAddress, hubMirror);
 }
 
 /** daemon.json as the file's text. */

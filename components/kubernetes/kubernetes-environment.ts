@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/schema";
 import { DindImage } from "../dind-image/dind-image";
+import { hubMirrorUrl } from "../registry/hub-mirror";
 import { dockerAuthConfig } from "../registry/htpasswd";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { doodDaemonJsonSnippet } from "../workloads/daemon-json";
@@ -111,6 +112,7 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
         kubernetes,
         image: image.ref,
         registryClusterAddress: this.registryClusterAddress,
+        hubMirror: hubMirrorUrl(settings.registry, this.registryClusterAddress),
         pushRegistry: this.pushRegistry,
         dockerConfig,
         imagePullConfig,

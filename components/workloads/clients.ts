@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadSettings } from "../config/schema";
-import { ObjectNames } from "../naming";
+import { imageSlug, ObjectNames } from "../naming";
 import { clientContainerSpecs, DaemonConnection } from "./client-spec";
 
 /** Arguments every workload (DinD or DooD) takes. */
@@ -21,16 +20,6 @@ export interface WorkloadArgs {
   dependsOn: pulumi.Resource[];
   /** Docker CLI config with registry credentials, when the registry requires them. */
   dockerConfig?: pulumi.Input<string>;
-}
-
-/**
- * A resource-name part for an image reference: readable, plus a short hash of the exact
- * reference so that references differing only in punctuation (`a/b:c`, `a-b:c`) stay apart.
- * Derived from the reference alone, so reordering clients in the config changes nothing.
- */
-export function imageSlug(reference: string): string {
-  const readable = reference.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  return `${readable}-${createHash("sha256").update(reference).digest("hex").slice(0, 8)}`;
 }
 
 /**

@@ -20,16 +20,19 @@ export interface DaemonJson {
 
 /**
  * daemon.json for the DinD daemons: the stack's registry (by its in-network address) plus
- * any configured extra registries are insecure, nothing else. `hosts` is never written,
- * since the entrypoint passes --host and dockerd refuses a setting made twice.
+ * any configured extra registries are insecure, nothing else. The stack's registry, when it
+ * can serve as one (`hubMirror`), is the first Docker Hub mirror, before the configured ones.
+ * `hosts` is never written, since the entrypoint passes --host and dockerd refuses a setting
+ * made twice.
  */
-export function renderDaemonJson(daemon: DaemonSettings, stackRegistry: string): DaemonJson {
+export function renderDaemonJson(daemon: DaemonSettings, stackRegistry: string, hubMirror?: string): DaemonJson {
   const json: DaemonJson = {
     "insecure-registries": [...new Set([stackRegistry, ...daemon.insecureRegistries])],
     "log-driver": "json-file",
     "log-opts": { "max-size": daemon.logOpts.maxSize, "max-file": String(daemon.logOpts.maxFile) },
   };
-  if (daemon.registryMirrors.length > 0) json["registry-mirrors"] = daemon.registryMirrors;
+  const mirrors = [...new Set([...(hubMirror ? [hubMirror] : []), ...daemon.registryMirrors])];
+  if (mirrors.length > 0) json["registry-mirrors"] = mirrors;
   if (daemon.mtu !== undefined) json.mtu = daemon.mtu;
   if (daemon.dns.length > 0) json.dns = daemon.dns;
   if (daemon.storageDriver !== undefined) json["storage-driver"] = daemon.storageDriver;
@@ -37,7 +40,7 @@ export function renderDaemonJson(daemon: DaemonSettings, stackRegistry: string):
 }
 
 /**
- * For DooD: the daemon.json snippet the host daemon needs to push to the registry at
+ * For the host's daemon (DooD clients, mirror pushes): the daemon.json snippet it needs to push to the registry at
  * `hostAddress`, or undefined when none is needed. Every engine trusts 127.0.0.0/8 over plain
  * HTTP; ::1 only from some release on, so an IPv6 loopback address gets the snippet too.
  */

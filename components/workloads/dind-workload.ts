@@ -13,6 +13,8 @@ export interface DindWorkloadArgs extends WorkloadArgs {
   daemon: DaemonSettings;
   /** The registry as containers on the network reach it, e.g. `registry:5000`. */
   registryNetworkAddress: string;
+  /** The stack's registry as the daemons' Docker Hub mirror, e.g. `http://registry:5000`, when it can serve as one. */
+  hubMirror?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export class DindWorkload extends pulumi.ComponentResource {
         networkName: args.networkName,
         dataVolume: dataVolume.name,
         certsVolume: certsVolume?.name ?? "",
-        daemonJson: renderDaemonJson(daemon, args.registryNetworkAddress),
+        daemonJson: renderDaemonJson(daemon, args.registryNetworkAddress, args.hubMirror),
       }),
       // A fixed container name (and network alias): a replacement (new image, daemon.json, flags)
       // must remove the old daemon before creating the new one. The data volume stays.

@@ -2,10 +2,21 @@ import { ConfigError } from "../../components/config/config-error";
 import { parseSettings } from "../../components/config/parse-settings";
 import { RuleContext } from "../../components/config/rules";
 import { Settings } from "../../components/config/schema";
+import { readSavedImages } from "../../components/mirror/saved-images";
+import { registryArchiveProblem } from "../../components/registry/storage-archive";
 
-/** A context where only `existing` files exist and `secrets` keys were set as secrets. */
-export function ruleContext(existing: string[] = [], secrets: string[] = ["registryPassword", "registryProxyPassword"]): RuleContext {
-  return { isFile: (path) => existing.includes(path), isSecret: (name) => secrets.includes(name) };
+/**
+ * A context where only `existing` files and `directories` exist and `secrets` keys were set as
+ * secrets; archives are read for real (the files a test names must then exist).
+ */
+export function ruleContext(existing: string[] = [], secrets: string[] = ["registryPassword", "registryProxyPassword"], directories: string[] = []): RuleContext {
+  return {
+    isFile: (path) => existing.includes(path),
+    isDirectory: (path) => directories.includes(path),
+    isSecret: (name) => secrets.includes(name),
+    savedImages: readSavedImages,
+    registryArchiveProblem,
+  };
 }
 
 /** Encodes a config object the way Pulumi hands it to the program (objects as JSON text). */

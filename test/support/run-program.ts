@@ -1,3 +1,4 @@
+import { runInThisContext } from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 
@@ -149,6 +150,41 @@ export async function fakeRealize({ type, name, inputs }: RecordedResource): Pro
   }
 }
 
+/** Errors already reported by a run: the SDK rejects several promises with the same error object. */
+const reportedErrors = new WeakSet<object>();
+/** Where the running program's failures go, while one runs. */
+let activeRun: ((error: unknown) => void) | undefined;
+/** This module's listener, once installed. */
+let installedListener: ((reason: unknown, promise: unknown) => void) | undefined;
+
+/**
+ * Like the CLI's language host, which fails the deployment with a rejection nobody handles (an
+ * apply that throws surfaces so, while the SDK serializes a resource's inputs) and reports each
+ * error once: such rejections go to `report` while the program runs, and the copies that settle
+ * later are dropped; any other rejection still reaches jest's own listeners. The listener goes
+ * on Node's process object, since test code gets a copy whose listeners never fire.
+ */
+function catchProgramRejections(report: (error: unknown) => void): () => void {
+  const nodeProcess = runInThisContext("process") as NodeJS.Process;
+  if (!installedListener || !nodeProcess.listeners("unhandledRejection").includes(installedListener)) {
+    const others = nodeProcess.listeners("unhandledRejection") as ((...args: unknown[]) => void)[];
+    const listener = (reason: unknown, promise: unknown) => {
+      const error = typeof reason === "object" && reason !== null ? reason : undefined;
+      if (error && reportedErrors.has(error)) return;
+      if (!activeRun) return others.forEach((other) => other(reason, promise));
+      if (error) reportedErrors.add(error);
+      activeRun(reason);
+    };
+    installedListener = listener;
+    nodeProcess.removeAllListeners("unhandledRejection");
+    nodeProcess.on("unhandledRejection", listener);
+  }
+  activeRun = report;
+  return () => {
+    activeRun = undefined;
+  };
+}
+
 /** Result of one run of index.ts under mocks. */
 export interface ProgramRun {
   /** Every registered resource, in registration order. */
@@ -221,12 +257,17 @@ export async function runProgram(stack: string, config: Record<string, string>, 
   );
   const recorded = recordOptions(stack, run, reportFailure);
   pulumi.runtime.setAllConfig(config, secretKeys);
-  let program: Record<string, unknown> = {};
-  await jest.isolateModulesAsync(async () => {
-    program = await import("../../index");
-  });
-  const outputs = (await Promise.race([resolveDeep({ ...program }), failed])) as Record<string, unknown>;
-  // Like the engine, which waits for the program to finish: every registration has completed.
-  await Promise.race([waitForRPCs(), failed]);
-  return { resources, outputs };
+  const stopCatching = catchProgramRejections(reportFailure);
+  try {
+    let program: Record<string, unknown> = {};
+    await jest.isolateModulesAsync(async () => {
+      program = await import("../../index");
+    });
+    const outputs = (await Promise.race([resolveDeep({ ...program }), failed])) as Record<string, unknown>;
+    // Like the engine, which waits for the program to finish: every registration has completed.
+    await Promise.race([waitForRPCs(), failed]);
+    return { resources, outputs };
+  } finally {
+    stopCatching();
+  }
 }

@@ -3,7 +3,9 @@ import { ResourceOps, Realized } from "../../support/lifecycle/deployment";
 import { StateEntry } from "../../support/lifecycle/stack-state";
 import { RecordedResource } from "../../support/run-program";
 import { engine } from "./engine";
+import { realizeCommand, runLocalCommand } from "./local-command";
 import { Realizer } from "./realizer";
+import { readRegistryDigest } from "./registry-push";
 import { GiveUp, waitFor } from "./waiting";
 
 /** The engine answered "not found": the object is already gone, which a delete accepts (as the provider does). */
@@ -11,10 +13,20 @@ function isGone(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
 }
 
-/** An update in place: the Image is built again; a container's restart policy changes on the engine; other fields only in the state. */
+/**
+ * An update in place: the Image is built again; a container's restart policy changes on the
+ * engine; a RegistryImage's update is the provider's read (the digest, with the new
+ * credentials); a Command runs its update command, else its create; other fields change only in
+ * the state.
+ */
 async function update(realizer: Realizer, previous: StateEntry, resource: RecordedResource, diff: Diff): Promise<Realized> {
   process.stderr.write(`[harness] updating ${resource.type} ${resource.name} (${diff.changed.join(", ")})\n`);
   if (resource.type === "docker:index/image:Image") return realizer.realize(resource.type, resource.name, resource.inputs);
+  if (resource.type === "command:local:Command") return realizeCommand(resource.name, resource.inputs, "update");
+  if (resource.type === "docker:index/registryImage:RegistryImage") {
+    const digest = await readRegistryDigest(resource.inputs.name, resource.inputs.authConfig);
+    return { id: previous.id, state: { ...previous.outputs, ...resource.inputs, sha256Digest: digest } };
+  }
   if (resource.type === "docker:index/container:Container" && diff.engineFields.includes("restart")) {
     await engine.getContainer(previous.id).update({ RestartPolicy: { Name: resource.inputs.restart } });
   }
@@ -24,7 +36,8 @@ async function update(realizer: Realizer, previous: StateEntry, resource: Record
 /**
  * A delete as the provider does it: a container is removed with force and its anonymous
  * volumes; a volume removal is retried while a container still uses it (30 s); a RemoteImage
- * with keepLocally and an Image are left on the engine.
+ * with keepLocally, an Image and a Tag are left on the engine; a RegistryImage with
+ * keepRemotely is left in the registry; a Command runs its delete command, if it has one.
  */
 async function remove(entry: StateEntry): Promise<void> {
   process.stderr.write(`[harness] deleting ${entry.type} ${entry.name}\n`);
@@ -55,6 +68,13 @@ async function remove(entry: StateEntry): Promise<void> {
       if (!entry.inputs.keepLocally) await engine.getImage(entry.outputs.imageId).remove({ force: true }).catch(ignoreGone);
       return;
     case "docker:index/image:Image":
+    case "docker:index/tag:Tag":
+      return;
+    case "docker:index/registryImage:RegistryImage":
+      if (!entry.inputs.keepRemotely) throw new Error(`harness: RegistryImage ${entry.name} without keepRemotely would be deleted from the registry, which the harness does not model`);
+      return;
+    case "command:local:Command":
+      if (entry.inputs.delete) await runLocalCommand(entry.name, entry.inputs.delete, entry.inputs.environment);
       return;
     default:
       throw new Error(`harness: cannot delete ${entry.type} ${entry.name}`);

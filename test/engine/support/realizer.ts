@@ -10,6 +10,8 @@ import { figures } from "./figures";
 import { followStream } from "./progress";
 import { realizePushedImage } from "./image-push";
 import { EngineCluster } from "./kubelet/cluster";
+import { realizeCommand } from "./local-command";
+import { realizeRegistryImage, realizeTag } from "./registry-push";
 
 /** Outcome of realizing one resource: the provider id and the state (inputs plus computed outputs). */
 export interface Realized {
@@ -204,7 +206,7 @@ export class Realizer {
 
   constructor(private readonly privilegeMode: () => Promise<PrivilegeMode>) {}
 
-  /** Creates the resource on the engine (logging each step); components (dind-stack:*) have no engine object. */
+  /** Creates the resource on the engine, or runs a local command (logging each step); components (dind-stack:*) have no engine object. */
   async realize(type: string, name: string, inputs: Fields): Promise<Realized> {
     if (type.startsWith("dind-stack:")) return { id: "", state: {} };
     const started = Date.now();
@@ -230,6 +232,16 @@ export class Realizer {
         return realizeVolume(name, inputs);
       case "docker:index/container:Container":
         return realizeContainer(name, inputs, this.privilegeMode);
+      case "docker:index/tag:Tag":
+        onlyFields("Tag", name, inputs, ["sourceImage", "targetImage"]);
+        return realizeTag(inputs);
+      case "docker:index/registryImage:RegistryImage":
+        onlyFields("RegistryImage", name, inputs, ["name", "keepRemotely", "authConfig", "triggers"]);
+        onlyFields("RegistryImage.authConfig", name, inputs.authConfig ?? {}, ["address", "username", "password"]);
+        return realizeRegistryImage(inputs);
+      case "command:local:Command":
+        onlyFields("Command", name, inputs, ["create", "environment", "triggers"]);
+        return realizeCommand(name, inputs, "create");
       default:
         throw new Error(`realizer: resource type ${type} (${name}) is not realized by the test harness`);
     }

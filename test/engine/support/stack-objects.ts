@@ -1,12 +1,9 @@
-import { Step } from "../../support/lifecycle/plan";
 import { engine } from "./engine";
 import { runToCompletion } from "./host-side";
 import { BUSYBOX_IMAGE } from "./test-images";
 
 /** The steps that change something, as `<op> <resource name> [fields]`. */
-export function changesOf(steps: readonly Step[]): string[] {
-  return steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.name}${step.fields.length > 0 ? ` [${step.fields.join(",")}]` : ""}`);
-}
+export { changes as changesOf } from "../../support/lifecycle/plan";
 
 /** The engine's id of a container, or undefined when there is none of that name. */
 export async function containerId(name: string): Promise<string | undefined> {

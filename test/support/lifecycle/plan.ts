@@ -39,3 +39,8 @@ export function formatPlan(steps: readonly Step[]): string {
     .map(([op, count]) => `${count} to ${op === "retain" ? "delete (retained)" : op === "same" ? "leave unchanged" : op}`);
   return [...changes.map(formatStep), `Resources: ${counts.join(", ") || "none"}`].join("\n");
 }
+
+/** The steps that change something, as `<op> <name> [fields]`. */
+export function changes(steps: readonly Step[]): string[] {
+  return steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.name}${step.fields.length > 0 ? ` [${step.fields.join(",")}]` : ""}`);
+}

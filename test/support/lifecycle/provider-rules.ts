@@ -11,6 +11,15 @@
  *   memory, memory_reservation, cpu_set, memory_swap and the device_* limits on the engine;
  *   other fields that are not ForceNew (wait, healthcheck, keep_locally, ...) change the state
  *   only.
+ * - Tag and RegistryImage come from the same provider version (resource_docker_tag.go,
+ *   resource_docker_registry_image.go): a Tag has only ForceNew inputs and no update, and its
+ *   delete removes nothing; a RegistryImage's name and triggers are ForceNew, its update is a
+ *   read of the digest (resourceDockerRegistryImageUpdate calls Read), and its delete leaves the
+ *   registry alone when keepRemotely is set.
+ * - command:local:Command is @pulumi/command 1.2.1's (provider/pkg/provider/local/command.go,
+ *   commandController.go, common/inputs.go): `triggers` is replaceOnChanges; a change of any
+ *   other input is an update, which runs the update command, else create again; nothing runs
+ *   in a preview.
  * - Image is pulumi-docker's own resource (provider/provider.go): Check adds
  *   `build.contextDigest`, a hash of the build context; Diff reports every changed input as an
  *   update (never a replacement) except registry username/password; Update builds again; Delete
@@ -60,6 +69,9 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
   "docker:index/volume:Volume": { fields: { name: "replace", labels: "replace", driver: "replace", driverOpts: "replace" }, computed: ["mountpoint"] },
   "docker:index/network:Network": { fields: { name: "replace", labels: "replace", driver: "replace", internal: "replace" }, computed: [] },
   "docker:index/remoteImage:RemoteImage": { fields: { name: "replace", platform: "replace", keepLocally: "state" }, computed: ["imageId", "repoDigest"] },
+  "docker:index/tag:Tag": { fields: { sourceImage: "replace", targetImage: "replace" }, computed: ["sourceImageId"] },
+  "docker:index/registryImage:RegistryImage": { fields: { name: "replace", triggers: "replace", keepRemotely: "update", authConfig: "update" }, computed: ["sha256Digest"] },
+  "command:local:Command": { fields: { triggers: "replace", create: "update", environment: "update" }, computed: ["stdout", "stderr"] },
   "docker:index/image:Image": { fields: { imageName: "update", build: "update", skipPush: "update", buildOnPreview: "update", registry: "update" }, computed: ["repoDigest"] },
 };
 

@@ -14,7 +14,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "unknown top-level key",
     { registy: { port: 5000 } },
-    'dind-stack:registy: unknown key (did you mean "registry"?); allowed keys: target, mode, dindImage, registry, daemon, workloads, kubernetes, registryPassword, registryProxyPassword, dindImagePassword',
+    'dind-stack:registy: unknown key (did you mean "registry"?); allowed keys: target, mode, dindImage, registry, mirror, daemon, workloads, kubernetes, registryPassword, registryProxyPassword, dindImagePassword',
   ],
   [
     "unknown nested key",
@@ -135,7 +135,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "section given as a string",
     { registry: "registry:2" },
-    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, retainDataOnDelete, deleteEnabled, auth, proxy',
+    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy',
   ],
   ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
   ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],

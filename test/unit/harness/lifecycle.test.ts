@@ -1,36 +1,11 @@
 // The lifecycle the engine harness acts out (test/support/lifecycle), checked against the real
 // program under Pulumi mocks with a provider that only records what it is asked to do: the
 // order of creates and deletes, which changes update and which replace, what is retained.
-import { destroy, preview, ResourceOps, up } from "../../support/lifecycle/deployment";
-import { formatPlan, Step } from "../../support/lifecycle/plan";
+import { destroy, preview, up } from "../../support/lifecycle/deployment";
+import { changes, formatPlan } from "../../support/lifecycle/plan";
 import { deletionOrder, dependentReplacements, emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
-import { fakeRealize } from "../../support/run-program";
+import { recordingOps } from "../../support/lifecycle/recording-ops";
 import { stackConfig, stackNames, withOverrides } from "../../support/stack-config";
-
-/** A provider that records each call as `create <name>`, `update <name>`, `remove <name>`; a rebuilt image gets a new digest. */
-function recordingOps(): ResourceOps & { calls: string[] } {
-  const calls: string[] = [];
-  let builds = 0;
-  return {
-    calls,
-    async create(resource) {
-      calls.push(`create ${resource.name}`);
-      return fakeRealize(resource);
-    },
-    async update(previous, resource) {
-      calls.push(`update ${resource.name}`);
-      if (resource.type !== "docker:index/image:Image") return { id: previous.id, state: resource.inputs };
-      const digest = `sha256:${String(++builds).padStart(64, "0")}`;
-      return { id: digest, state: { ...resource.inputs, repoDigest: digest } };
-    },
-    async remove(entry) {
-      calls.push(`remove ${entry.name}`);
-    },
-    actsOnPreview: () => false,
-  };
-}
-
-const changes = (steps: Step[]) => steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.name}${step.fields.length ? ` [${step.fields.join(",")}]` : ""}`);
 
 describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () => {
   const base = stackConfig("ci");

@@ -1,6 +1,8 @@
 // The engine harness maps the docker provider's inputs to the engine API; these checks pin
 // the mapping the engine tests rely on, and that unknown fields are refused by name.
+import { realizeCommand } from "../../engine/support/local-command";
 import { containerCreateOptions, durationNs, Realizer } from "../../engine/support/realizer";
+import { splitPushName } from "../../engine/support/registry-push";
 
 describe("realizer mapping", () => {
   test("durations as the provider writes them", () => {
@@ -56,5 +58,24 @@ describe("realizer mapping", () => {
     );
     await expect(realizer.realize("docker:index/volume:Volume", "v", { name: "v", driver: "local" })).rejects.toThrow('sets field "driver"');
     await expect(realizer.realize("docker:index/service:Service", "s", {})).rejects.toThrow("resource type docker:index/service:Service (s) is not realized");
+    await expect(realizer.realize("docker:index/tag:Tag", "t", { sourceImage: "a", targetImage: "b", tagTriggers: ["x"] })).rejects.toThrow('Tag t sets field "tagTriggers"');
+    await expect(realizer.realize("docker:index/registryImage:RegistryImage", "p", { name: "r:5000/a:1", build: { context: "." } })).rejects.toThrow('RegistryImage p sets field "build"');
+    await expect(realizer.realize("docker:index/registryImage:RegistryImage", "p", { name: "r:5000/a:1", authConfig: { address: "http://r:5000", token: "x" } })).rejects.toThrow(
+      'RegistryImage.authConfig p sets field "token"',
+    );
+    await expect(realizer.realize("command:local:Command", "c", { create: "true", dir: "/tmp" })).rejects.toThrow('Command c sets field "dir"');
+  });
+
+  test("a push name splits into registry, repository and tag as the provider splits it", () => {
+    expect(splitPushName("127.0.0.1:5001/library/nginx:alpine")).toEqual({ registry: "127.0.0.1:5001", repository: "library/nginx", tag: "alpine" });
+    expect(() => splitPushName("nginx:alpine")).toThrow("has no registry host or no tag");
+  });
+
+  test("a local command runs under sh with its environment; a failure names the command and carries its output", async () => {
+    const done = await realizeCommand("greet", { create: 'echo "hello $WHO"', environment: { WHO: "mirror" } }, "create");
+    expect(done.state.stdout).toBe("hello mirror");
+    await expect(realizeCommand("broken", { create: "echo bad archive >&2; exit 3" }, "create")).rejects.toThrow("command broken exited 3: bad archive");
+    const updated = await realizeCommand("again", { create: "echo create", update: "echo update" }, "update");
+    expect(updated.state.stdout).toBe("update");
   });
 });

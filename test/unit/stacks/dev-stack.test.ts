@@ -49,6 +49,7 @@ describe("the dev stack (DooD on the local engine)", () => {
       clientContainers: ["dind-stack-dev-builder-1"],
       dataVolumes: ["dind-stack-dev-registry-data"],
       hostDaemonJson: "",
+      mirroredImages: [],
     });
     expect(run.outputs.usage).toContain("docker exec -it dind-stack-dev-builder-1");
   });

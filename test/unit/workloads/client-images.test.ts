@@ -1,4 +1,4 @@
-import { imageSlug } from "../../../components/workloads/clients";
+import { imageSlug } from "../../../components/naming";
 import { DOCKER, ofType } from "../../support/resource-queries";
 import { runProgram } from "../../support/run-program";
 import { stackConfig, withOverrides } from "../../support/stack-config";
