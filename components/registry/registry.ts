@@ -38,8 +38,9 @@ export interface RegistryArgs {
 }
 
 /**
- * A registry:2 on the stack's network: data in a named volume that outlives the container,
- * published on the configured host address, optional htpasswd auth and pull-through cache.
+ * A registry:2 on the stack's network: data in a named volume that outlives the container
+ * (restored once from an archive when configured) or in an existing host directory, published
+ * on the configured host address, optional htpasswd auth and pull-through cache.
  */
 export class Registry extends pulumi.ComponentResource {
   /** host:port for the host and DooD pushes, e.g. `127.0.0.1:5000`. */
