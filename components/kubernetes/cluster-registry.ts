@@ -4,6 +4,7 @@ import { htpasswdLine } from "../registry/htpasswd";
 import { registryConfig } from "../registry/registry-config";
 import { registryClaimArgs, registryDeploymentArgs, RegistryObjectsContext, registryNetworkPolicyArgs, registryServiceArgs, secretArgs } from "./registry-objects";
 import { REGISTRY_SECRET_KEYS } from "./registry-pod";
+import { secretRolloutDigest } from "./secret-digest";
 
 /** Arguments of a ClusterRegistry: what its objects need (their names aside) and the passwords. */
 export interface ClusterRegistryArgs extends Omit<RegistryObjectsContext, "refs"> {
@@ -37,8 +38,19 @@ export class ClusterRegistry extends pulumi.ComponentResource {
     const auth = settings.auth;
     if (auth && args.password) data[REGISTRY_SECRET_KEYS.htpasswd] = args.password.apply((password) => htpasswdLine(stack, auth.username, password));
     const config = new k8s.core.v1.Secret(`${name}-config`, secretArgs(stack, "registry", namespace, refs.configSecret, data), { parent: this });
-    const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, registryClaimArgs(context), { parent: this, retainOnDelete: settings.retainDataOnDelete });
-    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context), { parent: this, dependsOn: [claim, config] });
+    // The digest is made so that it reveals nothing usable about the Secret; it is not kept a
+    // Pulumi secret, so a preview shows when the registry will restart.
+    const configDigest = pulumi.unsecret(pulumi.all(data).apply((content) => secretRolloutDigest(stack, "registry-config", content)));
+    // A change of storage class (or access mode) would make pulumi-kubernetes replace the claim,
+    // delete first: the registry's data would go with it (or, kept by retainOnDelete, the new
+    // claim would collide with the old one). The claim keeps what it was created with; only a
+    // larger size is applied (the API server expands the volume where the class allows it).
+    const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, registryClaimArgs(context), {
+      parent: this,
+      retainOnDelete: settings.retainDataOnDelete,
+      ignoreChanges: ["spec.storageClassName", "spec.accessModes"],
+    });
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context, configDigest), { parent: this, dependsOn: [claim, config] });
     this.service = new k8s.core.v1.Service(`${name}-service`, registryServiceArgs(context), { parent: this });
     new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, registryNetworkPolicyArgs(context), { parent: this });
     this.claimName = refs.claim;

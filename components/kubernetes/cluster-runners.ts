@@ -93,7 +93,12 @@ export class ClusterRunners extends pulumi.ComponentResource {
     this.workloadRefs = args.workloads.clients.map((client) => {
       const workload: RunnerWorkload = runnerWorkload(client, context);
       const options = { parent: this, dependsOn };
-      if (workload.kind === "StatefulSet") new k8s.apps.v1.StatefulSet(`${name}-${client.name}`, workload.args, options);
+      // pulumi-kubernetes replaces a StatefulSet whose volumeClaimTemplates change (the API
+      // server refuses to update them): every runner pod would stop at once, and the claims it
+      // made stay (Retain) and are used again by the new pods, so a new size or class would not
+      // reach them anyway, or they go with it (Delete) and the caches are lost. The templates
+      // stay as created; the README says how to resize or move the cache claims.
+      if (workload.kind === "StatefulSet") new k8s.apps.v1.StatefulSet(`${name}-${client.name}`, workload.args, { ...options, ignoreChanges: ["spec.volumeClaimTemplates"] });
       else new k8s.apps.v1.Deployment(`${name}-${client.name}`, workload.args, options);
       return workloadRef(workload.kind, client.name);
     });

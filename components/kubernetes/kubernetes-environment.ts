@@ -60,7 +60,25 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
     const { settings, stack } = args;
     const kubernetes = settings.kubernetes;
     const { mode, registry: registrySettings, workloads } = settings;
-    const provider = new k8s.Provider(`${name}-provider`, { context: kubernetes.context }, { parent: this });
+    const provider = new k8s.Provider(
+      `${name}-provider`,
+      {
+        context: kubernetes.context,
+        // By default pulumi-kubernetes replaces a ConfigMap or Secret whose data changes, delete
+        // first since the stack names them: the daemon.json, the registry's config and the
+        // runners' credentials would be missing for a moment (pods starting then cannot mount
+        // them), and gone if the deployment stops there. Updated in place instead, the kubelet
+        // rewrites their files in running pods; what is read only at start rolls the pods
+        // through a digest on their template.
+        enableConfigMapMutable: true,
+        enableSecretMutable: true,
+        // pulumi destroy keeps the namespaces and claims that hold data (retainOnDelete); by
+        // default the provider's create refuses an object that exists, so the next pulumi up
+        // would fail on them. With upsert it adopts them, as the Docker target adopts its volumes.
+        upsertExistingObjects: true,
+      },
+      { parent: this },
+    );
     const names = namespaceNames(stack, kubernetes.namespaces);
     const keepCache = mode === "dind" && kubernetes.dindCache === "volumeClaim" && workloads.retainDataOnDelete;
     // Deleting a namespace deletes its claims: a namespace holding kept data is kept too.

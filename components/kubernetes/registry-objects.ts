@@ -38,8 +38,16 @@ export function registryClaimArgs(context: RegistryObjectsContext): k8s.core.v1.
   };
 }
 
-/** The registry as a one-replica Deployment; Recreate, since its ReadWriteOnce claim cannot be mounted by two pods on different nodes. */
-export function registryDeploymentArgs(context: RegistryObjectsContext): k8s.apps.v1.DeploymentArgs {
+/** Annotation of the registry's pod template that changes with its config Secret (see secretRolloutDigest). */
+export const REGISTRY_CONFIG_DIGEST_ANNOTATION = "org.dind-stack.registry-config-digest";
+
+/**
+ * The registry as a one-replica Deployment; Recreate, since its ReadWriteOnce claim cannot be
+ * mounted by two pods on different nodes. `configDigest` (of its config Secret) is on the pod
+ * template: registry:2 reads config.yml and htpasswd only when it starts, so a rotated password
+ * or a changed setting must roll the pod.
+ */
+export function registryDeploymentArgs(context: RegistryObjectsContext, configDigest: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
   return {
     metadata: { name: "registry", namespace: context.namespace, labels: podLabels(context.stack, "registry") },
     spec: {
@@ -47,7 +55,7 @@ export function registryDeploymentArgs(context: RegistryObjectsContext): k8s.app
       strategy: { type: "Recreate" },
       selector: { matchLabels: selectorLabels(context.stack, "registry") },
       template: {
-        metadata: { labels: podLabels(context.stack, "registry") },
+        metadata: { labels: podLabels(context.stack, "registry"), annotations: { [REGISTRY_CONFIG_DIGEST_ANNOTATION]: configDigest } },
         spec: registryPodSpec(context.settings, context.kubernetes.resources.registry, context.refs),
       },
     },

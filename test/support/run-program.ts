@@ -17,8 +17,10 @@ export interface ResourceOptions {
   deleteBeforeReplace: boolean;
   /** Leave the physical resource in place when Pulumi deletes it. */
   retainOnDelete: boolean;
-  /** Input properties whose changes are ignored (the old value is kept). */
+  /** Input properties whose changes are ignored (the old value is kept), as property paths (`spec.storageClassName`). */
   ignoreChanges: string[];
+  /** URN of the provider resource the resource uses, when it names one. */
+  provider?: string;
 }
 
 /** A resource the program registered, as the mock monitor saw it. */
@@ -58,6 +60,7 @@ interface RegisterRequest {
   setDeletebeforereplace(value: boolean): void;
   getRetainondelete(): boolean | undefined;
   getIgnorechangesList(): string[];
+  getProvider(): string;
 }
 
 /** The URN Pulumi gives a resource: the parent's type chain, then the type and the name. */
@@ -106,6 +109,8 @@ function recordOptions(stack: string, run: RunOptions, fail: (error: Error) => v
         deleteBeforeReplace: request.getDeletebeforereplace(),
         retainOnDelete: request.getRetainondelete() ?? false,
         ignoreChanges: request.getIgnorechangesList(),
+        // A provider reference is `<urn>::<id>`.
+        provider: request.getProvider() ? request.getProvider().slice(0, request.getProvider().lastIndexOf("::")) : undefined,
       },
     });
     return register(request, callback);

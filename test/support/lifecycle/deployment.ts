@@ -65,10 +65,11 @@ export class DeploymentFailed extends Error {
 
 /** A provider that only plans: nothing is touched, except what the provider itself acts on during a preview. */
 function previewOps(ops: ResourceOps): ResourceOps {
-  const planned = (resource: RecordedResource, id: string): Realized => ({
-    id,
-    state: { ...resource.inputs, ...Object.fromEntries(rulesOf(resource.type).computed.map((field) => [field, UNKNOWN])) },
-  });
+  const planned = (resource: RecordedResource, id: string): Realized => {
+    const state = structuredClone(resource.inputs);
+    for (const path of rulesOf(resource.type).computed) setPath(state, path.split("."), UNKNOWN);
+    return { id, state };
+  };
   return {
     create: (resource) => (ops.actsOnPreview(resource) ? ops.create(resource) : Promise.resolve(planned(resource, UNKNOWN))),
     update: (previous, resource, diff) => (ops.actsOnPreview(resource) ? ops.update(previous, resource, diff) : Promise.resolve(planned(resource, previous.id))),
@@ -77,11 +78,30 @@ function previewOps(ops: ResourceOps): ResourceOps {
   };
 }
 
-/** Keeps the old value of every field the resource's ignoreChanges names. */
+/** Sets the value at a path of objects (`["spec", "clusterIP"]`), making the objects on the way; `undefined` deletes it. */
+function setPath(target: Record<string, any>, path: readonly string[], value: unknown): void {
+  const [key, ...rest] = path;
+  if (rest.length === 0) {
+    if (value === undefined) delete target[key];
+    else target[key] = value;
+    return;
+  }
+  if (typeof target[key] !== "object" || target[key] === null) {
+    if (value === undefined) return;
+    target[key] = {};
+  }
+  setPath(target[key], rest, value);
+}
+
+/**
+ * Keeps the old value at every path the resource's ignoreChanges names (`spec.storageClassName`),
+ * or drops the new one where there was none, as Pulumi's engine does before it asks for a diff.
+ */
 function applyIgnoreChanges(resource: RecordedResource, previous: StateEntry): void {
   for (const field of resource.options.ignoreChanges) {
-    if (field in previous.inputs) resource.inputs[field] = previous.inputs[field];
-    else delete resource.inputs[field];
+    const path = field.split(".");
+    const old = path.reduce<any>((value, key) => (value && typeof value === "object" ? value[key] : undefined), previous.inputs);
+    setPath(resource.inputs, path, old === undefined ? undefined : structuredClone(old));
   }
 }
 
@@ -89,8 +109,8 @@ function applyIgnoreChanges(resource: RecordedResource, previous: StateEntry): v
  * Runs the program against the previous state the way `pulumi up` does (or plans it, as
  * `pulumi preview` does, with `preview`): each resource as it registers is created, left as is,
  * updated in place or replaced, following the provider's field rules; a replacement creates
- * the new resource first unless the resource sets deleteBeforeReplace, in which case the old
- * one, and every dependent that must be replaced with it, is deleted first; after the program
+ * the new resource first unless the resource sets deleteBeforeReplace or the provider's diff
+ * asks for it (pulumi-kubernetes, for a named object), in which case the old one, and every dependent that must be replaced with it, is deleted first; after the program
  * has finished, the replaced resources and those the program no longer declares are deleted in
  * reverse dependency order, those with retainOnDelete only dropped from the state.
  */
@@ -117,6 +137,15 @@ async function deploy(request: DeploymentRequest, preview: boolean): Promise<Dep
     record({ op: entry.options.retainOnDelete ? "retain" : "delete", urn: entry.urn, type: entry.type, name: entry.name, fields: [] });
   }
 
+  // The inputs of the provider a resource names (registered before it, so already in this run).
+  const providerInputs = (resource: RecordedResource) => {
+    const urn = resource.options.provider;
+    if (urn === undefined) return undefined;
+    const provider = next.get(urn);
+    if (!provider) throw new Error(`lifecycle: ${resource.name} uses provider ${urn}, which this run has not registered`);
+    return provider.inputs;
+  };
+
   const step = async (resource: RecordedResource): Promise<Realized> => {
     checkInputs(resource);
     const old = previous.get(resource.urn);
@@ -130,14 +159,14 @@ async function deploy(request: DeploymentRequest, preview: boolean): Promise<Dep
       record(cause ? { ...base, op: "replace", fields: [], deleteBeforeReplace: true, replacedWith: cause } : { ...base, op: "create", fields: [] });
     } else {
       applyIgnoreChanges(resource, old);
-      const diff = diffInputs(resource.type, old.inputs, resource.inputs);
+      const diff = diffInputs(resource.type, old.inputs, resource.inputs, providerInputs(resource));
       if (diff.kind === "same") {
         realized = { id: old.id, state: old.outputs };
         record({ ...base, op: "same", fields: [] });
       } else if (diff.kind === "update") {
         realized = await ops.update(old, resource, diff);
         record({ ...base, op: "update", fields: diff.changed });
-      } else if (resource.options.deleteBeforeReplace) {
+      } else if (resource.options.deleteBeforeReplace || diff.deleteBeforeReplace) {
         const dependents = dependentReplacements(request.state.resources, old);
         for (const dependent of deletionOrder(dependents, request.state.resources)) {
           replacedWith.set(dependent.urn, resource.name);

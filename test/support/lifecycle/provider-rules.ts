@@ -26,8 +26,10 @@
  *   does nothing (the image stays on the engine).
  *
  * Only fields this project's program sets are listed; a field without a rule fails by name, so
- * a new input cannot slip through unmodelled.
+ * a new input cannot slip through unmodelled. pulumi-kubernetes' rules, which go by nested
+ * paths, are in kubernetes-rules.ts.
  */
+import { isKubernetesType, kubernetesDiff, kubernetesReplacedByChangeOf, kubernetesRules } from "./kubernetes-rules";
 
 /** What a change to one input field does. */
 export type FieldEffect = "replace" | "update" | "state";
@@ -36,7 +38,7 @@ export type FieldEffect = "replace" | "update" | "state";
 export interface TypeRules {
   /** Effect of a change, per top-level input field. */
   fields: Readonly<Record<string, FieldEffect>>;
-  /** Outputs the provider computes (unknown in a preview until the resource exists). */
+  /** Outputs the provider computes (unknown in a preview until the resource exists), as paths (`spec.clusterIP`). */
   computed: readonly string[];
 }
 
@@ -77,6 +79,7 @@ export const PROVIDER_RULES: Readonly<Record<string, TypeRules>> = {
 
 /** The rules of a type; fails for a type the harness does not model. */
 export function rulesOf(type: string): TypeRules {
+  if (isKubernetesType(type)) return kubernetesRules(type);
   const rules = PROVIDER_RULES[type];
   if (!rules) throw new Error(`lifecycle: no provider rules for resource type ${type}`);
   return rules;
@@ -92,6 +95,8 @@ export interface Diff {
   replaceFields: string[];
   /** The changed fields that the provider changes on the engine in place. */
   engineFields: string[];
+  /** The provider asks for the old resource to be deleted before the new one is created (pulumi-kubernetes, for an object the program names). */
+  deleteBeforeReplace?: boolean;
 }
 
 /** Marks a value the provider computes and a preview cannot know yet. */
@@ -103,9 +108,11 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * The provider's diff of a resource's recorded inputs against new ones. Fields listed in
- * `ignoreChanges` keep their old value (the caller applies that before calling).
+ * `ignoreChanges` keep their old value (the caller applies that before calling). `provider` is
+ * the inputs of the provider resource the resource uses, when it names one.
  */
-export function diffInputs(type: string, olds: Record<string, unknown>, news: Record<string, unknown>): Diff {
+export function diffInputs(type: string, olds: Record<string, unknown>, news: Record<string, unknown>, provider?: Record<string, unknown>): Diff {
+  if (isKubernetesType(type)) return kubernetesDiff(type, olds, news, provider);
   const fields = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((field) => !same(olds[field], news[field]));
   if (fields.length === 0) return { kind: "same", changed: [], replaceFields: [], engineFields: [] };
   if (type === "docker:index/image:Image") return imageDiff(olds, news, fields);
@@ -128,6 +135,7 @@ function imageDiff(olds: Record<string, any>, news: Record<string, any>, fields:
 
 /** Would a change (to an unknown value) of these fields replace a resource of this type? */
 export function replacedByChangeOf(type: string, fields: string[]): boolean {
+  if (isKubernetesType(type)) return kubernetesReplacedByChangeOf(type, fields);
   const rules = rulesOf(type);
   return fields.some((field) => rules.fields[field] === "replace");
 }
