@@ -5,7 +5,6 @@
 // container builds through its sidecar over TLS on localhost, pushes to the registry by its
 // Service address, pulls back and runs a nested container. Then the classic sidecar, with the
 // pushed image as a prebuilt reference.
-import * as tar from "tar-stream";
 import { ProgramRun } from "../support/run-program";
 import { deploy } from "./support/deploy";
 import { execIn, execOk, logsOf } from "./support/container-io";
@@ -14,7 +13,7 @@ import { figures } from "./support/figures";
 import { ImageRegistry, startImageRegistry } from "./support/image-registry";
 import { runningPods, stopClusters } from "./support/kubelet/cluster";
 import { podContainer, podIp } from "./support/kubelet/pod-containers";
-import { BUSYBOX_IMAGE, ensureBusybox } from "./support/test-images";
+import { BUSYBOX_IMAGE, ensureBusybox, loadImageInto } from "./support/test-images";
 import { waitFor } from "./support/waiting";
 
 const STACK = "test-prod";
@@ -118,22 +117,10 @@ describe("prod stack (Kubernetes) on a real engine", () => {
 
   test("the job container builds through its sidecar over TLS on localhost, pushes to the registry by its Service, pulls back and runs a nested container", async () => {
     // `kubectl cp` of a base image into the build shell (the cluster has no other source of images here).
-    const saved = await new Promise<Buffer>((resolve, reject) => {
-      engine.getImage(BUSYBOX_IMAGE).get((error, stream) => {
-        if (error || !stream) return reject(error);
-        const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => resolve(Buffer.concat(chunks)));
-        stream.on("error", reject);
-      });
-    });
-    const pack = tar.pack();
-    pack.entry({ name: "tmp/busybox.tar" }, saved);
-    pack.finalize();
-    await engine.getContainer(job).putArchive(pack as unknown as NodeJS.ReadableStream, { path: "/" });
+    await loadImageInto(job, BUSYBOX_IMAGE);
     const base = `${SERVICE}:5000/e2e/busybox:1`;
     const app = `${SERVICE}:5000/e2e/app:1`;
-    await execOk(job, ["sh", "-c", `docker load -i /tmp/busybox.tar && docker tag ${BUSYBOX_IMAGE} ${base}`]);
+    await execOk(job, ["docker", "tag", BUSYBOX_IMAGE, base]);
     await figures.time("k8s prod: push of a base image by the Service address", () => execOk(job, ["docker", "push", base]));
     const build = `set -eu; mkdir -p /tmp/app && cd /tmp/app; printf 'FROM ${base}\\nRUN echo built-in-a-pod > /proof\\n' > Dockerfile; docker build -q -t ${app} .`;
     await figures.time("k8s prod: build in the job container through the sidecar", () => execOk(job, ["sh", "-c", build]));

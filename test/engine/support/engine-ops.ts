@@ -1,3 +1,4 @@
+import { isKubernetesType } from "../../support/lifecycle/kubernetes-rules";
 import { Diff } from "../../support/lifecycle/provider-rules";
 import { ResourceOps, Realized } from "../../support/lifecycle/deployment";
 import { StateEntry } from "../../support/lifecycle/stack-state";
@@ -81,12 +82,13 @@ async function remove(entry: StateEntry): Promise<void> {
   }
 }
 
-/** The docker provider's create, update and delete, acted out on the real engine. */
+/** The docker provider's create, update and delete, acted out on the real engine; Kubernetes objects on its cluster. */
 export function engineOps(realizer: Realizer): ResourceOps {
   return {
     create: (resource) => realizer.realize(resource.type, resource.name, resource.inputs),
-    update: (previous, resource, diff) => update(realizer, previous, resource, diff),
-    remove,
+    update: (previous, resource, diff) =>
+      isKubernetesType(resource.type) ? realizer.updateOnCluster(resource.type, resource.name, resource.inputs) : update(realizer, previous, resource, diff),
+    remove: (entry) => (isKubernetesType(entry.type) ? realizer.removeFromCluster(entry.type, entry.name, entry.inputs) : remove(entry)),
     // pulumi-docker builds an Image during a preview when buildOnPreview is set.
     actsOnPreview: (resource) => resource.type === "docker:index/image:Image" && resource.inputs.buildOnPreview === true,
   };

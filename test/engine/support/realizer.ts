@@ -12,6 +12,7 @@ import { realizePushedImage } from "./image-push";
 import { EngineCluster } from "./kubelet/cluster";
 import { realizeCommand } from "./local-command";
 import { realizeRegistryImage, realizeTag } from "./registry-push";
+import { isKubernetesType } from "../../support/lifecycle/kubernetes-rules";
 
 /** Outcome of realizing one resource: the provider id and the state (inputs plus computed outputs). */
 export interface Realized {
@@ -216,11 +217,26 @@ export class Realizer {
     return realized;
   }
 
+  /** The cluster of the Kubernetes objects, made when the first one arrives. */
+  private clusterOnEngine(): EngineCluster {
+    this.cluster ??= new EngineCluster(this.privilegeMode);
+    return this.cluster;
+  }
+
+  /** Updates a Kubernetes object (or the provider's settings) on the engine's cluster. */
+  updateOnCluster(type: string, name: string, inputs: Fields): Promise<Realized> {
+    process.stderr.write(`[harness] updating ${type} ${name} on the cluster\n`);
+    return this.clusterOnEngine().update(type, name, inputs);
+  }
+
+  /** Deletes a Kubernetes object from the engine's cluster. */
+  removeFromCluster(type: string, name: string, inputs: Fields): Promise<void> {
+    process.stderr.write(`[harness] deleting ${type} ${name} from the cluster\n`);
+    return this.clusterOnEngine().remove(type, inputs);
+  }
+
   private realizeOnEngine(type: string, name: string, inputs: Fields): Promise<Realized> {
-    if (type.startsWith("kubernetes:") || type === "pulumi:providers:kubernetes") {
-      this.cluster ??= new EngineCluster(this.privilegeMode);
-      return this.cluster.realize(type, name, inputs);
-    }
+    if (isKubernetesType(type)) return this.clusterOnEngine().realize(type, name, inputs);
     switch (type) {
       case "docker:index/image:Image":
         return inputs.skipPush === false ? realizePushedImage(name, inputs, realizeImage) : realizeImage(name, inputs);

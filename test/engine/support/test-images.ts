@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./engine";
+import { execOk } from "./container-io";
 import { followStream } from "./progress";
 
 /** A tiny image (static busybox on scratch) for nested containers and in-DinD builds. */
@@ -45,4 +46,16 @@ export async function buildStandinImage(reference: string, content: string): Pro
 /** `docker save -o file reference`. */
 export async function saveImage(reference: string, file: string): Promise<void> {
   await pipeline((await engine.getImage(reference).get()) as NodeJS.ReadableStream, fs.createWriteStream(file));
+}
+
+/** Copies an image of the engine into a container as a `docker save` archive (as `kubectl cp` would) and loads it into the daemon the container uses. */
+export async function loadImageInto(container: string, image: string): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of (await engine.getImage(image).get()) as NodeJS.ReadableStream) chunks.push(chunk as Buffer);
+  const tar = await import("tar-stream");
+  const pack = tar.pack();
+  pack.entry({ name: "tmp/loaded-image.tar" }, Buffer.concat(chunks));
+  pack.finalize();
+  await engine.getContainer(container).putArchive(pack as unknown as NodeJS.ReadableStream, { path: "/" });
+  await execOk(container, ["docker", "load", "-i", "/tmp/loaded-image.tar"]);
 }

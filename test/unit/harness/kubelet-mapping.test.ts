@@ -4,7 +4,6 @@ import { registryPodSpec } from "../../../components/kubernetes/registry-pod";
 import { containerCreateOptions, PodRuntime } from "../../engine/support/kubelet/container-options";
 import { expandReferences } from "../../engine/support/kubelet/expansion";
 import { quantityValue } from "../../../components/kubernetes/quantity";
-import { deploymentPods, statefulSetPods } from "../../engine/support/kubelet/workloads";
 import { parse } from "../../support/config-problems";
 import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";
 
@@ -80,25 +79,5 @@ describe("kubelet mapping", () => {
   test("the kubelet's expansion", () => {
     const variables = new Map([["A", "x"]]);
     expect(expandReferences("$(A) $(B) $$(A) $$ $ $(A", variables)).toBe("x $(B) $(A) $ $ $(A");
-  });
-
-  test("workload controllers: a selector that does not select the template is refused; pods and claims are named as Kubernetes names them", () => {
-    const template = { metadata: { labels: { app: "a", group: "g" } }, spec: { containers: [] } };
-    expect(() => deploymentPods("d", { replicas: 1, selector: { matchLabels: { app: "b" } }, template })).toThrow("`selector` does not match template `labels` (app)");
-    expect(deploymentPods("d", { replicas: 2, selector: { matchLabels: { app: "a" } }, template }).map((plan) => plan.name)).toEqual([
-      expect.stringMatching(/^d-[0-9a-f]{10}-0$/),
-      expect.stringMatching(/^d-[0-9a-f]{10}-1$/),
-    ]);
-    const set = statefulSetPods("s", {
-      replicas: 2,
-      podManagementPolicy: "Parallel",
-      selector: { matchLabels: { app: "a" } },
-      template,
-      volumeClaimTemplates: [{ metadata: { name: "cache" }, spec: {} }],
-    });
-    expect(set.map((plan) => [plan.name, plan.claims.map((claim) => claim.name), plan.template.spec.volumes])).toEqual([
-      ["s-0", ["cache-s-0"], [{ name: "cache", persistentVolumeClaim: { claimName: "cache-s-0" } }]],
-      ["s-1", ["cache-s-1"], [{ name: "cache", persistentVolumeClaim: { claimName: "cache-s-1" } }]],
-    ]);
   });
 });

@@ -1,12 +1,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ClusterModel, describeAction } from "../../../support/lifecycle/kubernetes-cluster";
+import { kindOf, KUBERNETES_PROVIDER } from "../../../support/lifecycle/kubernetes-rules";
+import { ClusterAction, ModelClaim, ModelPod } from "../../../support/lifecycle/workload-controllers";
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "../engine";
 import { figures } from "../figures";
 import { PrivilegeMode } from "../privileges";
 import { Fields, onlyFields } from "./fields";
-import { runPod, RunningPod } from "./pod";
-import { PodPlan, deploymentPods, statefulSetPods } from "./workloads";
+import { PodHost, refreshProjectedVolumes, runPod, RunningPod, stopPod } from "./pod";
 
 /** Outcome of realizing one object: an id and its state (inputs plus what the API server adds). */
 export interface Realized {
@@ -19,10 +21,8 @@ export interface Realized {
 /** Where ConfigMap and Secret volumes are written on this host (the kubelet's pod directories). */
 const HOST_ROOT = path.join(os.tmpdir(), "dind-stack-kubelet");
 
-/** The kind of a @pulumi/kubernetes type token, e.g. `kubernetes:apps/v1:Deployment` → Deployment. */
-function kindOf(type: string): string {
-  return type.slice(type.lastIndexOf(":") + 1);
-}
+/** The provider settings the harness acts on (the rest are the provider's own business or fail by name). */
+const PROVIDER_FIELDS = ["context", "version", "enableConfigMapMutable", "enableSecretMutable", "upsertExistingObjects"];
 
 function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
@@ -31,17 +31,21 @@ function matches(selector: Record<string, string>, labels: Record<string, string
 const clusters = new Set<EngineCluster>();
 
 /**
- * A one-node cluster on the Docker engine, as far as the stack's objects need one: objects are
- * kept as the API server would keep them, Pod Security admission is applied, workloads become
- * pods run the way a kubelet runs them, and a Service name resolves (through the cluster
- * network's DNS) to the pods it selects. NetworkPolicies are kept but not enforced (a CNI does
- * that, not a kubelet); every other field nobody realizes fails by name.
+ * A one-node cluster on the Docker engine, as far as the stack's objects need one. What the
+ * API server keeps and what its controllers decide (which pods start and stop, in which order,
+ * which claims are made, kept or deleted) comes from the cluster model the unit tests use
+ * (test/support/lifecycle/kubernetes-cluster.ts); this class acts it out the way a kubelet and
+ * a one-node storage provisioner would: Pod Security admission, pods run and stopped on the
+ * engine, a claim as a Docker volume that outlives its pods, ConfigMap and Secret files
+ * rewritten in running pods when the object changes, and a Service name resolving (through the
+ * cluster network's DNS) to the pods it selects. NetworkPolicies are kept but not enforced (a
+ * CNI does that, not a kubelet); every other field nobody realizes fails by name.
  */
 export class EngineCluster {
-  /** Every pod started, in order. */
+  /** The pods running now, in the order they started. */
   readonly pods: RunningPod[] = [];
-  private readonly objects = new Map<string, Fields>();
-  private readonly claims = new Map<string, string>();
+  private readonly model = new ClusterModel();
+  private readonly claimVolumes = new Map<string, string>();
   private readonly id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
   private readonly prefix = `k8s-${this.id}`;
   private readonly labels = { [TEST_RUN_LABEL]: TEST_RUN_ID, "org.dind-stack.test-cluster": this.id };
@@ -57,44 +61,30 @@ export class EngineCluster {
     }
   }
 
-  /** Realizes one object the program declared. */
+  /** Creates one object the program declared (or the provider, whose settings decide what a create of an existing object does). */
   async realize(type: string, name: string, inputs: Fields): Promise<Realized> {
-    if (type === "pulumi:providers:kubernetes") {
-      onlyFields(`provider ${name}`, inputs, ["context", "version"]);
-      return { id: name, state: inputs };
-    }
-    const kind = kindOf(type);
-    onlyFields(`${kind} ${name}`, inputs, ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type"]);
-    onlyFields(`${kind} ${name}.metadata`, inputs.metadata, ["name", "namespace", "labels", "annotations"]);
-    const namespace: string = inputs.metadata?.namespace ?? "";
-    const objectName: string = inputs.metadata.name;
-    if (kind !== "Namespace" && !this.objects.has(`Namespace//${namespace}`)) throw new Error(`kubelet: ${kind} ${objectName}: namespaces "${namespace}" not found`);
-    this.objects.set(`${kind}/${namespace}/${objectName}`, inputs);
-    const state: Fields = { ...inputs };
-    switch (kind) {
-      case "Namespace":
-      case "ConfigMap":
-      case "Secret":
-        break;
-      case "NetworkPolicy":
-        process.stderr.write(`[kubelet] NetworkPolicy ${namespace}/${objectName} kept, not enforced: a CNI enforces policies, not the kubelet\n`);
-        break;
-      case "PersistentVolumeClaim":
-        await this.createClaim(namespace, objectName, inputs.spec);
-        break;
-      case "Service":
-        state.spec = { ...inputs.spec, clusterIP: await this.exposeService(namespace, objectName, inputs.spec) };
-        break;
-      case "Deployment":
-        state.status = await this.runWorkload(namespace, deploymentPods(objectName, inputs.spec));
-        break;
-      case "StatefulSet":
-        state.status = await this.runWorkload(namespace, statefulSetPods(objectName, inputs.spec));
-        break;
-      default:
-        throw new Error(`kubelet: kind ${kind} (${type} ${name}) is not realized by the harness`);
-    }
-    return { id: namespace ? `${namespace}/${objectName}` : objectName, state };
+    if (type === KUBERNETES_PROVIDER) return this.configure(name, inputs);
+    this.checkFields(type, name, inputs);
+    await this.act(this.model.create(type, inputs));
+    return this.realized(type, inputs);
+  }
+
+  /** Applies new inputs to an existing object: pods roll or scale, files in running pods are rewritten. */
+  async update(type: string, name: string, inputs: Fields): Promise<Realized> {
+    if (type === KUBERNETES_PROVIDER) return this.configure(name, inputs);
+    this.checkFields(type, name, inputs);
+    await this.act(this.model.update(type, inputs));
+    return this.realized(type, inputs);
+  }
+
+  /** Deletes an object and what goes with it (a workload's pods, a namespace's contents, a claim's volume). */
+  async remove(type: string, inputs: Fields): Promise<void> {
+    if (type !== KUBERNETES_PROVIDER) await this.act(this.model.remove(type, inputs));
+  }
+
+  /** The Docker volume standing for a volume claim, if it exists. */
+  claimVolume(namespace: string, claim: string): string | undefined {
+    return this.claimVolumes.get(`${namespace}/${claim}`);
   }
 
   /** Stops background probing and removes every Docker object and host directory of the cluster. */
@@ -106,6 +96,108 @@ export class EngineCluster {
     for (const info of (await engine.listVolumes({ filters })).Volumes ?? []) await engine.getVolume(info.Name).remove({ force: true }).catch(() => undefined);
     for (const info of await engine.listNetworks({ filters })) await engine.getNetwork(info.Id).remove().catch(() => undefined);
     fs.rmSync(path.join(HOST_ROOT, this.id), { recursive: true, force: true });
+  }
+
+  private configure(name: string, inputs: Fields): Realized {
+    onlyFields(`provider ${name}`, inputs, PROVIDER_FIELDS);
+    this.model.configure(inputs);
+    return { id: name, state: inputs };
+  }
+
+  private checkFields(type: string, name: string, inputs: Fields): void {
+    const kind = kindOf(type);
+    onlyFields(`${kind} ${name}`, inputs, ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type"]);
+    onlyFields(`${kind} ${name}.metadata`, inputs.metadata, ["name", "namespace", "labels", "annotations"]);
+    if (kind === "Service") {
+      onlyFields(`Service ${name}.spec`, inputs.spec, ["type", "selector", "ports"]);
+      if ((inputs.spec.type ?? "ClusterIP") !== "ClusterIP") throw new Error(`kubelet: Service ${name}: type ${inputs.spec.type} is not realized`);
+    }
+    if (kind === "NetworkPolicy") process.stderr.write(`[kubelet] NetworkPolicy ${inputs.metadata.namespace}/${inputs.metadata.name} kept, not enforced: a CNI enforces policies, not the kubelet\n`);
+  }
+
+  /** The object's state as the API server answers: what it keeps, a Service's address, a workload's ready pods. */
+  private realized(type: string, inputs: Fields): Realized {
+    const kind = kindOf(type);
+    const namespace: string = kind === "Namespace" ? "" : inputs.metadata.namespace;
+    const name: string = inputs.metadata.name;
+    const state: Fields = { ...this.model.lookup(kind, namespace, name)! };
+    if (kind === "Service") {
+      // No virtual IP: the Service's "cluster IP" is its first pod's address.
+      const selected = this.pods.filter((pod) => pod.namespace === namespace && matches(inputs.spec.selector ?? {}, pod.labels));
+      state.spec = { ...state.spec, clusterIP: selected[0]?.ip ?? "" };
+    }
+    if (kind === "Deployment" || kind === "StatefulSet") {
+      const ready = this.model.podsOf(namespace, `${kind}/${name}`).length;
+      state.status = { replicas: ready, readyReplicas: ready };
+    }
+    return { id: namespace ? `${namespace}/${name}` : name, state };
+  }
+
+  /** Acts out what the model decided, in order, as kubelets and the provisioner would. */
+  private async act(actions: ClusterAction[]): Promise<void> {
+    for (const action of actions) {
+      process.stderr.write(`[kubelet] ${describeAction(action)}\n`);
+      switch (action.op) {
+        case "create-claim":
+          await this.createClaim(action.claim);
+          break;
+        case "delete-claim":
+          await engine.getVolume(this.claimVolume(action.claim.namespace, action.claim.name)!).remove();
+          this.claimVolumes.delete(`${action.claim.namespace}/${action.claim.name}`);
+          break;
+        case "start-pod":
+          await this.startPod(action.pod);
+          break;
+        case "stop-pod":
+          await this.stopPod(action.pod);
+          break;
+        case "rewrite-volumes":
+          for (const pod of this.pods.filter((running) => running.namespace === action.namespace)) refreshProjectedVolumes(this.host(), pod, action.kind, action.name);
+          break;
+        case "route-service":
+          await this.routeServices(action.namespace);
+          break;
+      }
+    }
+  }
+
+  /** A claim as a Docker volume, as a one-node provisioner like local-path makes it: any storage class, the size not enforced. */
+  private async createClaim(claim: ModelClaim): Promise<void> {
+    onlyFields(`PersistentVolumeClaim ${claim.namespace}/${claim.name}.spec`, claim.spec, ["accessModes", "storageClassName", "resources"]);
+    const volume = `${this.prefix}-pvc-${claim.namespace}-${claim.name}`;
+    await engine.createVolume({ Name: volume, Labels: this.labels });
+    this.claimVolumes.set(`${claim.namespace}/${claim.name}`, volume);
+  }
+
+  /** What a pod needs from this cluster. */
+  private host(): PodHost {
+    return {
+      network: this.prefix,
+      prefix: this.prefix,
+      hostRoot: path.join(HOST_ROOT, this.id),
+      labels: this.labels,
+      serviceNames: (ns, labels) => this.aliasesOf(ns, labels),
+      lookup: (kind, ns, objectName) => this.model.lookup(kind, ns, objectName),
+      claimVolume: (ns, claim) => this.claimVolume(ns, claim),
+      privilegeMode: this.privilegeMode,
+      stopped: () => this.stopping,
+    };
+  }
+
+  /** Runs a pod and waits until it is Ready (as Pulumi awaits a rollout). */
+  private async startPod(plan: ModelPod): Promise<void> {
+    await this.clusterNetwork();
+    const pod = await runPod(this.host(), plan.namespace, plan.name, plan.template);
+    this.pods.push(pod);
+    figures.record(`k8s: pod ${plan.namespace}/${pod.name} ready after`, (pod.times.ready - pod.times.created) / 1000, "s");
+  }
+
+  private async stopPod(plan: ModelPod): Promise<void> {
+    const index = this.pods.findIndex((pod) => pod.namespace === plan.namespace && pod.name === plan.name);
+    if (index < 0) throw new Error(`kubelet: pod ${plan.namespace}/${plan.name} is not running`);
+    const [pod] = this.pods.splice(index, 1);
+    const seconds = await stopPod(this.host(), pod);
+    figures.record(`k8s: pod ${plan.namespace}/${plan.name} stopped after`, seconds, "s");
   }
 
   /** The cluster network, made on first use with a subnet of its own (so pods keep their IP when they are reconnected). */
@@ -125,65 +217,28 @@ export class EngineCluster {
     return this.network;
   }
 
-  private async createClaim(namespace: string, name: string, spec: Fields): Promise<void> {
-    onlyFields(`PersistentVolumeClaim ${namespace}/${name}.spec`, spec, ["accessModes", "storageClassName", "resources"]);
-    // A one-node provisioner like local-path: any storage class, the size not enforced.
-    const volume = `${this.prefix}-pvc-${namespace}-${name}`;
-    await engine.createVolume({ Name: volume, Labels: this.labels });
-    this.claims.set(`${namespace}/${name}`, volume);
-  }
-
   /** DNS names of a Service, which resolve from every pod of the cluster network. */
   private static serviceNames(namespace: string, service: string): string[] {
     return [`${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
   }
 
-  /** Makes a Service's names resolve to the pods it selects (pods started later get them at their start); its "cluster IP" is the first pod's. */
-  private async exposeService(namespace: string, name: string, spec: Fields): Promise<string> {
-    onlyFields(`Service ${namespace}/${name}.spec`, spec, ["type", "selector", "ports"]);
-    if ((spec.type ?? "ClusterIP") !== "ClusterIP") throw new Error(`kubelet: Service ${namespace}/${name}: type ${spec.type} is not realized`);
+  private aliasesOf(namespace: string, labels: Record<string, string>): string[] {
+    return this.model
+      .objectsOf("Service", namespace)
+      .filter((service) => service.spec?.selector && matches(service.spec.selector, labels))
+      .flatMap((service) => EngineCluster.serviceNames(namespace, service.metadata.name));
+  }
+
+  /** Gives the namespace's running pods the names of the Services that now select them, reconnecting their sandboxes with the same IP. */
+  private async routeServices(namespace: string): Promise<void> {
     const network = await this.clusterNetwork();
-    const selected = this.pods.filter((pod) => pod.namespace === namespace && matches(spec.selector ?? {}, pod.labels));
-    for (const pod of selected) {
-      // A running pod gets the new names by reconnecting its sandbox with the same IP.
+    for (const pod of this.pods.filter((running) => running.namespace === namespace)) {
       const aliases = this.aliasesOf(namespace, pod.labels);
+      if (JSON.stringify(aliases) === JSON.stringify(pod.aliases)) continue;
       await engine.getNetwork(network).disconnect({ Container: pod.sandbox, Force: true });
       await engine.getNetwork(network).connect({ Container: pod.sandbox, EndpointConfig: { Aliases: aliases, IPAMConfig: { IPv4Address: pod.ip } } });
+      pod.aliases = aliases;
     }
-    return selected[0]?.ip ?? "";
-  }
-
-  private aliasesOf(namespace: string, labels: Record<string, string>): string[] {
-    return [...this.objects.entries()]
-      .filter(([key, service]) => key.startsWith(`Service/${namespace}/`) && matches(service.spec?.selector ?? {}, labels))
-      .flatMap(([, service]) => EngineCluster.serviceNames(namespace, service.metadata.name));
-  }
-
-  /** Runs a workload's pods one after the other and waits until each is Ready (as Pulumi awaits a rollout); returns the workload's status. */
-  private async runWorkload(namespace: string, plans: PodPlan[]): Promise<Fields> {
-    const network = await this.clusterNetwork();
-    for (const plan of plans) {
-      for (const claim of plan.claims) if (!this.claims.has(`${namespace}/${claim.name}`)) await this.createClaim(namespace, claim.name, claim.spec);
-      const pod = await runPod(
-        {
-          network,
-          prefix: this.prefix,
-          hostRoot: path.join(HOST_ROOT, this.id),
-          labels: this.labels,
-          serviceNames: (ns, labels) => this.aliasesOf(ns, labels),
-          lookup: (kind, ns, objectName) => this.objects.get(`${kind}/${ns}/${objectName}`),
-          claimVolume: (ns, claim) => this.claims.get(`${ns}/${claim}`),
-          privilegeMode: this.privilegeMode,
-          stopped: () => this.stopping,
-        },
-        namespace,
-        plan.name,
-        plan.template,
-      );
-      this.pods.push(pod);
-      figures.record(`k8s: pod ${namespace}/${pod.name} ready after`, (pod.times.ready - pod.times.created) / 1000, "s");
-    }
-    return { replicas: plans.length, readyReplicas: plans.length };
   }
 }
 

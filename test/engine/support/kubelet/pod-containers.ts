@@ -15,3 +15,9 @@ export async function podIp(namespace: string, podPrefix: string): Promise<strin
   if (!sandbox) throw new Error(`no pod ${namespace}/${podPrefix}*`);
   return Object.values(sandbox.NetworkSettings.Networks)[0].IPAddress;
 }
+
+/** The Docker volume standing for a volume claim of the running clusters, or undefined when the claim does not exist. */
+export async function claimVolumeOf(namespace: string, claim: string): Promise<string | undefined> {
+  const volumes = (await engine.listVolumes({ filters: { label: ["org.dind-stack.test-cluster"] } })).Volumes ?? [];
+  return volumes.map((volume) => volume.Name).find((name) => name.endsWith(`-pvc-${namespace}-${claim}`));
+}

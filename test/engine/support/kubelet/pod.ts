@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { enforcedLevel, podSecurityViolations } from "../../../../components/kubernetes/pod-security";
@@ -9,7 +10,7 @@ import { containerCreateOptions, PodRuntime } from "./container-options";
 import { expandReferences } from "./expansion";
 import { Fields, onlyFields, onlyValues } from "./fields";
 import { Probe, probeOf, runUntilDecided } from "./probes";
-import { realizeVolumes, resolveSubPath } from "./volumes";
+import { projectVolume, realizeVolumes, resolveSubPath, VolumeContext } from "./volumes";
 
 /** Something that happened to a pod, as `kubectl describe` lists events. */
 export interface PodEvent {
@@ -39,6 +40,12 @@ export interface RunningPod {
   times: { created: number; ready: number };
   /** Liveness restarts per container. */
   restarts: Map<string, number>;
+  /** The pod's template (metadata and spec) as it was started. */
+  template: Fields;
+  /** The Service names its sandbox answers to on the cluster network. */
+  aliases: string[];
+  /** True once the pod is being stopped (its liveness probes end). */
+  stopped: boolean;
 }
 
 /** What a pod needs from the cluster that runs it. */
@@ -139,7 +146,7 @@ function checkNonRoot(container: Fields, podSecurity: Fields, image: Docker.Imag
 }
 
 /** The pod's sandbox: the container that holds its network (on the cluster network, with its Services' names) and IPC namespaces. */
-async function startSandbox(host: PodHost, namespace: string, name: string, labels: Record<string, string>): Promise<{ id: string; ip: string }> {
+async function startSandbox(host: PodHost, namespace: string, name: string, aliases: string[]): Promise<{ id: string; ip: string }> {
   const sandbox = await engine.createContainer({
     name: `${host.prefix}_POD_${name}_${namespace}`,
     Image: "debian:bookworm-slim",
@@ -147,11 +154,30 @@ async function startSandbox(host: PodHost, namespace: string, name: string, labe
     Hostname: name,
     Labels: { ...host.labels, "io.kubernetes.pod.namespace": namespace, "io.kubernetes.pod.name": name },
     HostConfig: { NetworkMode: host.network, IpcMode: "shareable", Init: true },
-    NetworkingConfig: { EndpointsConfig: { [host.network]: { Aliases: host.serviceNames(namespace, labels) } } },
+    NetworkingConfig: { EndpointsConfig: { [host.network]: { Aliases: aliases } } },
   });
   await sandbox.start();
   const ip = (await sandbox.inspect()).NetworkSettings.Networks[host.network].IPAddress;
   return { id: sandbox.id, ip };
+}
+
+/** Labels of the Docker objects of a pod. */
+function podObjectLabels(host: PodHost, namespace: string, name: string): Record<string, string> {
+  return { ...host.labels, "io.kubernetes.pod.namespace": namespace, "io.kubernetes.pod.name": name };
+}
+
+/** What realizing (or refreshing) the pod's volumes needs: where its files go, and what its volumes refer to. */
+function volumeContext(host: PodHost, namespace: string, name: string, spec: Fields): VolumeContext {
+  return {
+    where: `pod ${namespace}/${name}`,
+    namespace,
+    objectPrefix: `${host.prefix}-${namespace}-${name}`,
+    hostDir: path.join(host.hostRoot, namespace, name),
+    labels: podObjectLabels(host, namespace, name),
+    lookup: (kind, ns, objectName) => host.lookup(kind, ns, objectName),
+    claimVolume: (ns, claim) => host.claimVolume(ns, claim),
+    podSecurity: spec.securityContext ?? {},
+  };
 }
 
 /** Starts one container of the pod. */
@@ -192,9 +218,9 @@ function watchLiveness(host: PodHost, pod: RunningPod, container: Fields): void 
   void (async () => {
     await sleep(probe.initialDelaySeconds);
     let failures = 0;
-    while (!host.stopped()) {
+    while (!host.stopped() && !pod.stopped) {
       failures = (await probe.check()) ? 0 : failures + 1;
-      if (failures >= probe.failureThreshold && !host.stopped()) {
+      if (failures >= probe.failureThreshold && !host.stopped() && !pod.stopped) {
         pod.events.push({ at: Date.now(), what: `${probe.what} failed ${failures} times; restarting the container` });
         pod.restarts.set(container.name, (pod.restarts.get(container.name) ?? 0) + 1);
         await engine.getContainer(docker).restart().catch(() => undefined);
@@ -230,19 +256,24 @@ export async function runPod(host: PodHost, namespace: string, name: string, tem
   }
   const labels: Record<string, string> = template.metadata?.labels ?? {};
   const created = Date.now();
-  const sandbox = await startSandbox(host, namespace, name, labels);
-  const pod: RunningPod = { namespace, name, labels, ip: sandbox.ip, sandbox: sandbox.id, containers: new Map(), events: [], times: { created, ready: 0 }, restarts: new Map() };
-  const containerLabels = { ...host.labels, "io.kubernetes.pod.namespace": namespace, "io.kubernetes.pod.name": name };
-  const volumes = await realizeVolumes(spec.volumes ?? [], {
-    where,
+  const aliases = host.serviceNames(namespace, labels);
+  const sandbox = await startSandbox(host, namespace, name, aliases);
+  const pod: RunningPod = {
     namespace,
-    objectPrefix: `${host.prefix}-${namespace}-${name}`,
-    hostDir: path.join(host.hostRoot, namespace, name),
-    labels: containerLabels,
-    lookup: (kind, ns, objectName) => host.lookup(kind, ns, objectName),
-    claimVolume: (ns, claim) => host.claimVolume(ns, claim),
-    podSecurity: spec.securityContext ?? {},
-  });
+    name,
+    labels,
+    ip: sandbox.ip,
+    sandbox: sandbox.id,
+    containers: new Map(),
+    events: [],
+    times: { created, ready: 0 },
+    restarts: new Map(),
+    template,
+    aliases,
+    stopped: false,
+  };
+  const containerLabels = podObjectLabels(host, namespace, name);
+  const volumes = await realizeVolumes(spec.volumes ?? [], volumeContext(host, namespace, name, spec));
   const runtimeOf = (container: Fields): Omit<PodRuntime, "where" | "dockerName"> => ({
     sandboxId: sandbox.id,
     labels: { ...containerLabels, "io.kubernetes.container.name": container.name },
@@ -270,4 +301,43 @@ export async function runPod(host: PodHost, namespace: string, name: string, tem
   pod.events.push({ at: pod.times.ready, what: "pod Ready" });
   for (const container of [...sidecars, ...spec.containers]) watchLiveness(host, pod, container);
   return pod;
+}
+
+/**
+ * Stops a pod as the kubelet does when it is deleted: its regular containers get SIGTERM and
+ * up to terminationGracePeriodSeconds (30 s by default) to exit before SIGKILL, then its native
+ * sidecars the same way, the last started first; then the sandbox, the pod's emptyDir volumes
+ * and its ConfigMap and Secret files go. Volume claims stay. Returns how long it took, in seconds.
+ */
+export async function stopPod(host: PodHost, pod: RunningPod): Promise<number> {
+  const started = Date.now();
+  pod.stopped = true;
+  const spec: Fields = pod.template.spec;
+  const grace: number = spec.terminationGracePeriodSeconds ?? 30;
+  const stop = async (container: string) => {
+    const begun = Date.now();
+    await engine.getContainer(pod.containers.get(container)!).stop({ t: grace }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 304) throw error;
+    });
+    pod.events.push({ at: Date.now(), what: `stopped container ${container} after ${((Date.now() - begun) / 1000).toFixed(1)} s` });
+  };
+  await Promise.all(spec.containers.map((container: Fields) => stop(container.name)));
+  for (const sidecar of [...(spec.initContainers ?? [])].reverse()) await stop(sidecar.name);
+  for (const docker of [...pod.containers.values(), pod.sandbox]) await engine.getContainer(docker).remove({ force: true, v: true });
+  const context = volumeContext(host, pod.namespace, pod.name, spec);
+  for (const volume of spec.volumes ?? []) if (volume.emptyDir) await engine.getVolume(`${context.objectPrefix}-emptydir-${volume.name}`).remove();
+  fs.rmSync(context.hostDir, { recursive: true, force: true });
+  return (Date.now() - started) / 1000;
+}
+
+/** What the kubelet does when a ConfigMap or Secret changes: the pod's volumes made from it are written again (atomically); a subPath mount keeps the file it had. */
+export function refreshProjectedVolumes(host: PodHost, pod: RunningPod, kind: "ConfigMap" | "Secret", name: string): void {
+  const spec: Fields = pod.template.spec;
+  const context = volumeContext(host, pod.namespace, pod.name, spec);
+  for (const volume of spec.volumes ?? []) {
+    const source = kind === "ConfigMap" ? volume.configMap?.name : volume.secret?.secretName;
+    if (source !== name) continue;
+    projectVolume(volume, kind, context);
+    pod.events.push({ at: Date.now(), what: `volume ${volume.name} rewritten from ${kind} ${name}` });
+  }
 }

@@ -64,6 +64,10 @@ function ownHostDir(root: string, fsGroup: number): void {
 /**
  * Writes a ConfigMap's or Secret's keys the way the kubelet's atomic writer does: the files in
  * a timestamped directory, `..data` pointing at it, and one symlink per file through `..data`.
+ * When the directory was written before (the object changed), the new timestamped directory
+ * replaces the old one in a single rename of `..data`, symlinks of keys no longer there go,
+ * and the old directory is removed: a reader sees the old files or the new ones, never a mix,
+ * and a subPath mount of an old file keeps that file.
  */
 function writeAtomically(dir: string, files: { path: string; content: Buffer; mode: number }[]): void {
   const stamp = `..${new Date().toISOString().replace(/[-:.TZ]/g, "_")}${process.hrtime.bigint() % 1000000n}`;
@@ -74,8 +78,14 @@ function writeAtomically(dir: string, files: { path: string; content: Buffer; mo
     fs.writeFileSync(target, file.content);
     fs.chmodSync(target, file.mode);
   }
-  fs.symlinkSync(stamp, path.join(dir, "..data"));
-  for (const top of new Set(files.map((file) => file.path.split("/")[0]))) fs.symlinkSync(path.join("..data", top), path.join(dir, top));
+  const data = path.join(dir, "..data");
+  const old = fs.existsSync(data) ? fs.readlinkSync(data) : undefined;
+  fs.symlinkSync(stamp, path.join(dir, "..data_tmp"));
+  fs.renameSync(path.join(dir, "..data_tmp"), data);
+  const tops = new Set(files.map((file) => file.path.split("/")[0]));
+  for (const entry of fs.readdirSync(dir)) if (!entry.startsWith("..") && !tops.has(entry)) fs.unlinkSync(path.join(dir, entry));
+  for (const top of tops) if (!fs.lstatSync(path.join(dir, top), { throwIfNoEntry: false })) fs.symlinkSync(path.join("..data", top), path.join(dir, top));
+  if (old) fs.rmSync(path.join(dir, old), { recursive: true, force: true });
 }
 
 /** The keys of a ConfigMap or Secret and their bytes. */
@@ -86,8 +96,8 @@ function keysOf(object: Fields, kind: "ConfigMap" | "Secret"): Map<string, Buffe
   return keys;
 }
 
-/** A ConfigMap or Secret volume: its keys (or the listed items) as files in a host directory, mounted read-only. */
-function projectedKeys(volume: Fields, kind: "ConfigMap" | "Secret", context: VolumeContext): MountSource {
+/** A ConfigMap or Secret volume: its keys (or the listed items) as files in a host directory, mounted read-only; written again when the object changed. */
+export function projectVolume(volume: Fields, kind: "ConfigMap" | "Secret", context: VolumeContext): MountSource {
   const source: Fields = kind === "ConfigMap" ? volume.configMap : volume.secret;
   const where = `${context.where}.volumes[${volume.name}].${kind === "ConfigMap" ? "configMap" : "secret"}`;
   onlyFields(where, source, kind === "ConfigMap" ? ["name", "items", "defaultMode"] : ["secretName", "items", "defaultMode"]);
@@ -147,8 +157,8 @@ export async function realizeVolumes(volumes: Fields[], context: VolumeContext):
     onlyFields(`${context.where}.volumes[${volume.name}]`, volume, ["name", "emptyDir", "configMap", "secret", "persistentVolumeClaim", "hostPath"]);
     let source: MountSource;
     if (volume.emptyDir) source = await emptyDir(volume, context);
-    else if (volume.configMap) source = projectedKeys(volume, "ConfigMap", context);
-    else if (volume.secret) source = projectedKeys(volume, "Secret", context);
+    else if (volume.configMap) source = projectVolume(volume, "ConfigMap", context);
+    else if (volume.secret) source = projectVolume(volume, "Secret", context);
     else if (volume.hostPath) source = hostPath(volume, context);
     else if (volume.persistentVolumeClaim) {
       onlyFields(`${context.where}.volumes[${volume.name}].persistentVolumeClaim`, volume.persistentVolumeClaim, ["claimName"]);

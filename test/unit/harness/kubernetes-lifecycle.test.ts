@@ -1,0 +1,236 @@
+// The life of the prod stack (Kubernetes target) and its DooD variant after the first
+// `pulumi up`, as the harness models it (test/support/lifecycle): the real program under Pulumi
+// mocks, pulumi-kubernetes' diff rules, and a cluster model that shows what each step does to
+// the pods and the volume claims (which pods stop and start, in which order, which claims are
+// made, kept or deleted), and refuses what the API server refuses.
+import { ClusterRecordingOps, clusterRecordingOps } from "../../support/lifecycle/cluster-recording-ops";
+import { destroy, DeploymentResult, preview, up } from "../../support/lifecycle/deployment";
+import { formatPlan, Step } from "../../support/lifecycle/plan";
+import { emptyState, StackState } from "../../support/lifecycle/stack-state";
+import { doodConfig } from "../../support/kubernetes-fixtures";
+import { stackConfig, withOverrides } from "../../support/stack-config";
+
+const REGISTRY = "dind-stack-prod-registry";
+const RUNNERS = "dind-stack-prod-runners";
+const SECRET_KEYS = ["dind-stack:registryPassword"];
+const auth = { "dind-stack:registry": { auth: { username: "builder" } }, "dind-stack:registryPassword": "first-password-1" };
+const runners = (count: number) => ({ "dind-stack:workloads": { clients: [{ name: "runner", count, env: { CI: "true" } }] } });
+
+const changes = (steps: Step[]) => steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.name}${step.fields.length ? ` [${step.fields.join(", ")}]` : ""}`);
+
+/** A stack deployed again and again under mocks; each `up` applies its config changes on top of the earlier ones. */
+class MockedStack {
+  state: StackState = emptyState();
+  ops: ClusterRecordingOps = clusterRecordingOps();
+  private config: Record<string, string>;
+
+  constructor(config: Record<string, string>) {
+    this.config = config;
+  }
+
+  private next(overrides: Record<string, unknown>): Record<string, string> {
+    return withOverrides(this.config, overrides);
+  }
+
+  async up(overrides: Record<string, unknown> = {}): Promise<DeploymentResult> {
+    this.ops.calls.length = 0;
+    this.ops.actions.length = 0;
+    const config = this.next(overrides);
+    const result = await up({ stack: "prod", config, secretKeys: SECRET_KEYS, state: this.state, ops: this.ops });
+    this.config = config;
+    this.state = result.state;
+    return result;
+  }
+
+  preview(overrides: Record<string, unknown>): Promise<DeploymentResult> {
+    this.ops.calls.length = 0;
+    this.ops.actions.length = 0;
+    return preview({ stack: "prod", config: this.next(overrides), secretKeys: SECRET_KEYS, state: this.state, ops: this.ops });
+  }
+
+  async destroy(): Promise<Step[]> {
+    this.ops.actions.length = 0;
+    const result = await destroy(this.state, this.ops);
+    this.state = result.state;
+    return result.steps;
+  }
+
+  /** The running pods of a workload, by name. */
+  pods(namespace: string, owner: string): string[] {
+    return this.ops.cluster.podsOf(namespace, owner).map((pod) => pod.name).sort();
+  }
+
+  /** The claims of a namespace, by name. */
+  claims(namespace: string): string[] {
+    return [...this.ops.cluster.claims.values()].filter((claim) => claim.namespace === namespace).map((claim) => claim.name).sort();
+  }
+}
+
+const roll = (...pods: string[]) => pods.flatMap((pod) => [`stop pod ${pod}`, `start pod ${pod}`]);
+
+describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through its life", () => {
+  let stack: MockedStack;
+  let registryPod: string;
+
+  beforeEach(async () => {
+    stack = new MockedStack(withOverrides(stackConfig("prod"), { ...auth, ...runners(2) }));
+    await stack.up();
+    registryPod = `${REGISTRY}/${stack.pods(REGISTRY, "Deployment/registry")[0]}`;
+  });
+
+  test("the first up starts the registry on its claim and one runner pod per count, each with a cache claim of its own; a second up changes nothing", async () => {
+    expect(stack.pods(RUNNERS, "StatefulSet/runner")).toEqual(["runner-0", "runner-1"]);
+    expect(stack.claims(RUNNERS)).toEqual(["docker-data-runner-0", "docker-data-runner-1"]);
+    expect(stack.claims(REGISTRY)).toEqual(["registry-data"]);
+    const again = await stack.up();
+    expect(changes(again.steps)).toEqual([]);
+    expect(stack.ops.calls).toEqual([]);
+  });
+
+  test("an MTU change updates the daemon.json ConfigMap in place, then rolls the runners from the highest ordinal down, each on its own claim", async () => {
+    const result = await stack.up({ "dind-stack:daemon": { mtu: 1300 } });
+    expect(changes(result.steps)).toEqual([
+      'update prod-runners-daemon-json [data["daemon.json"]]',
+      'update prod-runners-runner [spec.template.metadata.annotations["org.dind-stack.daemon-json-sha256"]]',
+    ]);
+    // Every daemon starts again after the new daemon.json is in place (it reads it only at start).
+    expect(stack.ops.actions).toEqual([`rewrite ConfigMap ${RUNNERS}/dind-daemon-json in its pods`, ...roll(`${RUNNERS}/runner-1`, `${RUNNERS}/runner-0`)]);
+    expect(JSON.parse(stack.ops.cluster.lookup("ConfigMap", RUNNERS, "dind-daemon-json")!.data["daemon.json"]).mtu).toBe(1300);
+    expect(stack.claims(RUNNERS)).toEqual(["docker-data-runner-0", "docker-data-runner-1"]);
+    expect(stack.ops.cluster.podsOf(RUNNERS, "StatefulSet/runner").map((pod) => pod.template.spec.volumes.find((volume: any) => volume.name === "docker-data").persistentVolumeClaim.claimName)).toEqual([
+      "docker-data-runner-1",
+      "docker-data-runner-0",
+    ]);
+  });
+
+  test("a preview of the MTU change lists the same steps and touches nothing", async () => {
+    const before = stack.state;
+    const planned = await stack.preview({ "dind-stack:daemon": { mtu: 1300 } });
+    expect(changes(planned.steps)).toHaveLength(2);
+    expect(formatPlan(planned.steps)).toContain('~ kubernetes:core/v1:ConfigMap prod-runners-daemon-json update [data["daemon.json"]]');
+    expect(stack.ops.calls).toEqual([]);
+    expect(stack.ops.actions).toEqual([]);
+    expect(planned.state).toBe(before);
+  });
+
+  test("a rebuilt DinD image is built and pushed again, and the runners roll to the new reference", async () => {
+    const result = await stack.up({ "dind-stack:dindImage": { extraPackages: ["git", "jq"] } });
+    expect(changes(result.steps)).toEqual([
+      "update prod-dind-image-image [build]",
+      "update prod-runners-runner [spec.template.spec.containers[0].image, spec.template.spec.initContainers[0].image]",
+    ]);
+    expect(stack.ops.actions).toEqual(roll(`${RUNNERS}/runner-1`, `${RUNNERS}/runner-0`));
+    const ref = (result.run.outputs.dindImage as { ref: string }).ref;
+    for (const pod of stack.ops.cluster.podsOf(RUNNERS, "StatefulSet/runner")) {
+      expect([pod.template.spec.initContainers[0].image, pod.template.spec.containers[0].image]).toEqual([ref, ref]);
+    }
+  });
+
+  test("a rotated registry password updates both Secrets in place and restarts the registry (its old pod stops first); the runners keep running and get the new credentials file", async () => {
+    const result = await stack.up({ "dind-stack:registryPassword": "second-password-2" });
+    expect(changes(result.steps)).toEqual([
+      'update prod-runners-registry-credentials [stringData["config.json"]]',
+      "update prod-registry-config [stringData.htpasswd]",
+      'update prod-registry-deployment [spec.template.metadata.annotations["org.dind-stack.registry-config-digest"]]',
+    ]);
+    const newRegistryPod = `${REGISTRY}/${stack.pods(REGISTRY, "Deployment/registry")[0]}`;
+    expect(newRegistryPod).not.toBe(registryPod);
+    expect(stack.ops.actions).toEqual([
+      `rewrite Secret ${RUNNERS}/registry-credentials in its pods`,
+      `rewrite Secret ${REGISTRY}/registry-config in its pods`,
+      `stop pod ${registryPod}`,
+      `start pod ${newRegistryPod}`,
+    ]);
+    const config = JSON.parse(stack.ops.cluster.lookup("Secret", RUNNERS, "registry-credentials")!.stringData["config.json"]);
+    expect(Buffer.from(Object.values<{ auth: string }>(config.auths)[0].auth, "base64").toString()).toBe("builder:second-password-2");
+  });
+
+  test("scaling 2 → 3 → 1 → 2 updates replicas in place; a new ordinal gets a claim, a removed one leaves its claim, which the ordinal uses again", async () => {
+    expect(changes((await stack.up(runners(3))).steps)).toEqual(["update prod-runners-runner [spec.replicas]"]);
+    expect(stack.ops.actions).toEqual([`create claim ${RUNNERS}/docker-data-runner-2`, `start pod ${RUNNERS}/runner-2`]);
+
+    await stack.up(runners(1));
+    expect(stack.ops.actions).toEqual([`stop pod ${RUNNERS}/runner-2`, `stop pod ${RUNNERS}/runner-1`]);
+    expect(stack.pods(RUNNERS, "StatefulSet/runner")).toEqual(["runner-0"]);
+    expect(stack.claims(RUNNERS)).toEqual(["docker-data-runner-0", "docker-data-runner-1", "docker-data-runner-2"]);
+
+    await stack.up(runners(2));
+    expect(stack.ops.actions).toEqual([`start pod ${RUNNERS}/runner-1`]);
+  });
+
+  test("a larger registry size updates its claim in place (an expansion); a smaller one is refused by the API server, naming the claim and the field", async () => {
+    expect(changes((await stack.up({ "dind-stack:kubernetes": { registryStorageSize: "80Gi" } })).steps)).toEqual(["update prod-registry-data [spec.resources.requests.storage]"]);
+    expect(stack.ops.actions).toEqual([]);
+    expect(stack.ops.cluster.claim(REGISTRY, "registry-data")!.spec.resources.requests.storage).toBe("80Gi");
+    await expect(stack.up({ "dind-stack:kubernetes": { registryStorageSize: "40Gi" } })).rejects.toThrow(
+      'PersistentVolumeClaim "registry-data" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value',
+    );
+  });
+
+  test("another storage class or cache size replaces nothing: every claim keeps the class and size it was made with", async () => {
+    const result = await stack.up({ "dind-stack:kubernetes": { storageClassName: "fast-ssd", dataVolumeSize: "60Gi" } });
+    expect(changes(result.steps)).toEqual([]);
+    expect(stack.ops.actions).toEqual([]);
+    for (const claim of stack.ops.cluster.claims.values()) expect(claim.spec.storageClassName).toBe("standard");
+    // Even a new ordinal gets the class and size the StatefulSet was created with.
+    await stack.up(runners(3));
+    expect(stack.ops.cluster.claim(RUNNERS, "docker-data-runner-2")!.spec).toMatchObject({ storageClassName: "standard", resources: { requests: { storage: "30Gi" } } });
+  });
+
+  test("destroy keeps the registry's claim, the cache claims and both namespaces; the next up adopts them, and the pods mount the same claims", async () => {
+    const steps = await stack.destroy();
+    expect(steps.filter((step) => step.op === "retain").map((step) => step.name)).toEqual(["prod-registry-data", "prod-runners-namespace", "prod-registry-namespace"]);
+    expect(stack.ops.actions.filter((action) => !action.startsWith("stop pod "))).toEqual([`route Service ${REGISTRY}/registry`]);
+    expect([...stack.ops.cluster.pods.keys()]).toEqual([]);
+    expect(stack.claims(REGISTRY)).toEqual(["registry-data"]);
+    expect(stack.claims(RUNNERS)).toEqual(["docker-data-runner-0", "docker-data-runner-1"]);
+
+    const again = await stack.up();
+    expect(again.steps.every((step) => step.op === "create")).toBe(true);
+    expect(stack.ops.actions.filter((action) => action.includes("claim"))).toEqual([]);
+    expect(stack.pods(RUNNERS, "StatefulSet/runner")).toEqual(["runner-0", "runner-1"]);
+  });
+});
+
+describe("the DooD variant (a Deployment of job containers on the nodes' Docker socket)", () => {
+  let stack: MockedStack;
+
+  beforeEach(async () => {
+    stack = new MockedStack(withOverrides(doodConfig(), auth));
+    await stack.up();
+  });
+
+  test("an MTU change changes nothing: the nodes' daemons are not the stack's", async () => {
+    expect(changes((await stack.up({ "dind-stack:daemon": { mtu: 1300 } })).steps)).toEqual([]);
+  });
+
+  test("a rebuilt image rolls the runners: a new pod starts before an old one stops, one at a time", async () => {
+    const [first, second, third] = stack.pods(RUNNERS, "Deployment/runner");
+    await stack.up({ "dind-stack:dindImage": { extraPackages: ["git", "jq"] } });
+    const started = stack.pods(RUNNERS, "Deployment/runner");
+    expect(stack.ops.actions).toEqual(
+      [first, second, third].flatMap((old, index) => [`start pod ${RUNNERS}/${started[index]}`, `stop pod ${RUNNERS}/${old}`]),
+    );
+  });
+
+  test("a rotated password restarts the registry and rewrites the runners' credentials; the runners keep running", async () => {
+    await stack.up({ "dind-stack:registryPassword": "second-password-2" });
+    expect(stack.ops.actions.filter((action) => action.includes(RUNNERS))).toEqual([`rewrite Secret ${RUNNERS}/registry-credentials in its pods`]);
+    expect(stack.ops.actions.filter((action) => action.includes("pod "))).toEqual([expect.stringMatching(`^stop pod ${REGISTRY}/registry-`), expect.stringMatching(`^start pod ${REGISTRY}/registry-`)]);
+  });
+
+  test("scaling 3 → 1 stops two runner pods; there are no claims to keep", async () => {
+    await stack.up(runners(1));
+    expect(stack.ops.actions.map((action) => action.replace(/runner-.*/, "runner-..."))).toEqual([`stop pod ${RUNNERS}/runner-...`, `stop pod ${RUNNERS}/runner-...`]);
+    expect(stack.pods(RUNNERS, "Deployment/runner")).toHaveLength(1);
+    expect(stack.claims(RUNNERS)).toEqual([]);
+  });
+
+  test("destroy deletes the runners' namespace with everything in it, and keeps the registry's namespace and claim", async () => {
+    const steps = await stack.destroy();
+    expect(steps.filter((step) => step.op === "retain").map((step) => step.name)).toEqual(["prod-registry-data", "prod-registry-namespace"]);
+    expect(stack.ops.cluster.lookup("Namespace", "", RUNNERS)).toBeUndefined();
+    expect(stack.claims(REGISTRY)).toEqual(["registry-data"]);
+    expect(changes((await stack.up()).steps).every((change) => change.startsWith("create "))).toBe(true);
+  });
+});
