@@ -9,7 +9,7 @@ import { execIn, execOk } from "./support/container-io";
 import { engine } from "./support/engine";
 import { figures } from "./support/figures";
 import { ImageRegistry, startImageRegistry } from "./support/image-registry";
-import { runningPods, stopClusters } from "./support/kubelet/cluster";
+import { runningPods, stoppedPods, stopClusters } from "./support/kubelet/cluster";
 import { claimVolumeOf, podContainer } from "./support/kubelet/pod-containers";
 import { changesOf, readVolume, repositoriesOnVolume } from "./support/stack-objects";
 import { BUSYBOX_IMAGE, ensureBusybox, loadImageInto } from "./support/test-images";
@@ -99,8 +99,12 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
       expect(nested.stdout.trim()).toBe("1300");
     }
     expect(await cacheHasApp(0)).toBe(true);
-    const events = runningPods().find((pod) => pod.namespace === RUNNERS_NS && pod.name === "runner-1")!.events.map((event) => event.what);
-    expect(events[0]).toBe("started container dind");
+    // The old pods stopped when asked: the job container ended on SIGTERM (143), not SIGKILL after the grace period (137).
+    const stopped = stoppedPods().filter((pod) => pod.namespace === RUNNERS_NS).map((pod) => [pod.name, pod.events.filter((event) => event.what.startsWith("container ")).map((event) => event.what.replace(/ after .*/, ""))]);
+    expect(stopped).toEqual([
+      ["runner-1", ["container job stopped: exit 143", "container dind stopped: exit 0"]],
+      ["runner-0", ["container job stopped: exit 143", "container dind stopped: exit 0"]],
+    ]);
     ids.job0 = await dockerId(await job(0));
   });
 

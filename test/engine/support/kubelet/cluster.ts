@@ -44,6 +44,8 @@ const clusters = new Set<EngineCluster>();
 export class EngineCluster {
   /** The pods running now, in the order they started. */
   readonly pods: RunningPod[] = [];
+  /** The pods stopped, in the order they stopped. */
+  readonly stoppedPods: RunningPod[] = [];
   private readonly model = new ClusterModel();
   private readonly claimVolumes = new Map<string, string>();
   private readonly id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
@@ -197,6 +199,7 @@ export class EngineCluster {
     if (index < 0) throw new Error(`kubelet: pod ${plan.namespace}/${plan.name} is not running`);
     const [pod] = this.pods.splice(index, 1);
     const seconds = await stopPod(this.host(), pod);
+    this.stoppedPods.push(pod);
     figures.record(`k8s: pod ${plan.namespace}/${plan.name} stopped after`, seconds, "s");
   }
 
@@ -245,6 +248,11 @@ export class EngineCluster {
 /** Every pod of the clusters still running, in the order they started. */
 export function runningPods(): RunningPod[] {
   return [...clusters].flatMap((cluster) => cluster.pods);
+}
+
+/** Every pod the clusters still running have stopped, in the order they stopped. */
+export function stoppedPods(): RunningPod[] {
+  return [...clusters].flatMap((cluster) => cluster.stoppedPods);
 }
 
 /** Stops every cluster still running (background probes end, Docker objects go). */

@@ -319,7 +319,8 @@ export async function stopPod(host: PodHost, pod: RunningPod): Promise<number> {
     await engine.getContainer(pod.containers.get(container)!).stop({ t: grace }).catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 304) throw error;
     });
-    pod.events.push({ at: Date.now(), what: `stopped container ${container} after ${((Date.now() - begun) / 1000).toFixed(1)} s` });
+    const exitCode = (await engine.getContainer(pod.containers.get(container)!).inspect()).State.ExitCode;
+    pod.events.push({ at: Date.now(), what: `container ${container} stopped: exit ${exitCode} after ${((Date.now() - begun) / 1000).toFixed(1)} s` });
   };
   await Promise.all(spec.containers.map((container: Fields) => stop(container.name)));
   for (const sidecar of [...(spec.initContainers ?? [])].reverse()) await stop(sidecar.name);
