@@ -1,7 +1,8 @@
-import { fakeRealize, RecordedResource } from "../run-program";
+import { RecordedResource } from "../run-program";
 import { ResourceOps } from "./deployment";
 import { ClusterModel, describeAction } from "./kubernetes-cluster";
 import { isKubernetesType, KUBERNETES_PROVIDER, kindOf } from "./kubernetes-rules";
+import { recordingOps } from "./recording-ops";
 import { ClusterAction } from "./workload-controllers";
 
 /** A provider under mocks for a stack on Kubernetes: it records its calls, and what the cluster does with them. */
@@ -15,22 +16,22 @@ export interface ClusterRecordingOps extends ResourceOps {
 }
 
 /**
- * The docker provider as the mocks answer (a rebuilt Image gets a new digest), and the
- * Kubernetes objects applied to a cluster model, which starts and stops pods, makes and deletes
- * claims, and refuses what the API server refuses.
+ * The recording provider (recordingOps: the docker provider as the mocks answer, a rebuilt
+ * Image with a new digest), with the Kubernetes objects applied to a cluster model, which
+ * starts and stops pods, makes and deletes claims, and refuses what the API server refuses.
  */
 export function clusterRecordingOps(): ClusterRecordingOps {
+  const docker = recordingOps();
   const cluster = new ClusterModel();
-  const calls: string[] = [];
   const actions: string[] = [];
-  let builds = 0;
-  const applied = (resource: { type: string; inputs: Record<string, any> }, done: ClusterAction[]) => {
+  const applied = (resource: RecordedResource, done: ClusterAction[]) => {
     actions.push(...done.map(describeAction));
     const { metadata } = resource.inputs;
-    const stored = cluster.lookup(kindOf(resource.type), kindOf(resource.type) === "Namespace" ? "" : metadata.namespace, metadata.name);
-    return { id: metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name, state: stored ?? resource.inputs };
+    const kind = kindOf(resource.type);
+    return { id: metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name, state: cluster.lookup(kind, kind === "Namespace" ? "" : metadata.namespace, metadata.name)! };
   };
-  const kubernetes = (resource: RecordedResource, create: boolean) => {
+  const onCluster = (resource: RecordedResource, create: boolean) => {
+    docker.calls.push(`${create ? "create" : "update"} ${resource.name}`);
     if (resource.type === KUBERNETES_PROVIDER) {
       cluster.configure(resource.inputs);
       return { id: resource.name, state: resource.inputs };
@@ -38,22 +39,13 @@ export function clusterRecordingOps(): ClusterRecordingOps {
     return applied(resource, create ? cluster.create(resource.type, resource.inputs) : cluster.update(resource.type, resource.inputs));
   };
   return {
-    calls,
+    calls: docker.calls,
     actions,
     cluster,
-    async create(resource) {
-      calls.push(`create ${resource.name}`);
-      return isKubernetesType(resource.type) ? kubernetes(resource, true) : fakeRealize(resource);
-    },
-    async update(previous, resource) {
-      calls.push(`update ${resource.name}`);
-      if (isKubernetesType(resource.type)) return kubernetes(resource, false);
-      if (resource.type !== "docker:index/image:Image") return { id: previous.id, state: resource.inputs };
-      const digest = `sha256:${String(++builds).padStart(64, "0")}`;
-      return { id: digest, state: { ...resource.inputs, repoDigest: digest } };
-    },
+    create: async (resource) => (isKubernetesType(resource.type) ? onCluster(resource, true) : docker.create(resource)),
+    update: async (previous, resource, diff) => (isKubernetesType(resource.type) ? onCluster(resource, false) : docker.update(previous, resource, diff)),
     async remove(entry) {
-      calls.push(`remove ${entry.name}`);
+      await docker.remove(entry);
       if (entry.type.startsWith("kubernetes:")) actions.push(...cluster.remove(entry.type, entry.inputs).map(describeAction));
     },
     actsOnPreview: () => false,

@@ -5,7 +5,7 @@
 // made, kept or deleted), and refuses what the API server refuses.
 import { ClusterRecordingOps, clusterRecordingOps } from "../../support/lifecycle/cluster-recording-ops";
 import { destroy, DeploymentResult, preview, up } from "../../support/lifecycle/deployment";
-import { formatPlan, Step } from "../../support/lifecycle/plan";
+import { changes, formatPlan, Step } from "../../support/lifecycle/plan";
 import { emptyState, StackState } from "../../support/lifecycle/stack-state";
 import { doodConfig } from "../../support/kubernetes-fixtures";
 import { stackConfig, withOverrides } from "../../support/stack-config";
@@ -15,8 +15,6 @@ const RUNNERS = "dind-stack-prod-runners";
 const SECRET_KEYS = ["dind-stack:registryPassword"];
 const auth = { "dind-stack:registry": { auth: { username: "builder" } }, "dind-stack:registryPassword": "first-password-1" };
 const runners = (count: number) => ({ "dind-stack:workloads": { clients: [{ name: "runner", count, env: { CI: "true" } }] } });
-
-const changes = (steps: Step[]) => steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.name}${step.fields.length ? ` [${step.fields.join(", ")}]` : ""}`);
 
 /** A stack deployed again and again under mocks; each `up` applies its config changes on top of the earlier ones. */
 class MockedStack {
@@ -117,7 +115,7 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     const result = await stack.up({ "dind-stack:dindImage": { extraPackages: ["git", "jq"] } });
     expect(changes(result.steps)).toEqual([
       "update prod-dind-image-image [build]",
-      "update prod-runners-runner [spec.template.spec.containers[0].image, spec.template.spec.initContainers[0].image]",
+      "update prod-runners-runner [spec.template.spec.containers[0].image,spec.template.spec.initContainers[0].image]",
     ]);
     expect(stack.ops.actions).toEqual(roll(`${RUNNERS}/runner-1`, `${RUNNERS}/runner-0`));
     const ref = (result.run.outputs.dindImage as { ref: string }).ref;
