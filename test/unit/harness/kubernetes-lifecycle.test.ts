@@ -175,6 +175,24 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     expect(stack.ops.cluster.claim(RUNNERS, "docker-data-runner-2")!.spec).toMatchObject({ storageClassName: "standard", resources: { requests: { storage: "30Gi" } } });
   });
 
+  test("moving the runners to another namespace creates it and the runners there first, then deletes the old objects; the old namespace and its cache claims stay", async () => {
+    const result = await stack.up({ "dind-stack:kubernetes": { namespaces: { runners: "build-runners" } } });
+    expect(changes(result.steps).filter((change) => change.startsWith("replace")).sort()).toEqual([
+      "replace prod-runners-daemon-json [metadata.namespace]",
+      "replace prod-runners-namespace [metadata.name]",
+      "replace prod-runners-network-policy [metadata.namespace]",
+      "replace prod-runners-registry-credentials [metadata.namespace]",
+      "replace prod-runners-runner [metadata.namespace]",
+    ]);
+    expect(result.steps.filter((step) => step.op === "replace").every((step) => step.deleteBeforeReplace === false)).toBe(true);
+    expect(result.steps.filter((step) => step.op === "retain").map((step) => step.name)).toEqual(["prod-runners-namespace"]);
+    expect(stack.pods("build-runners", "StatefulSet/runner")).toEqual(["runner-0", "runner-1"]);
+    expect(stack.pods(RUNNERS, "StatefulSet/runner")).toEqual([]);
+    expect(stack.claims(RUNNERS)).toEqual(["docker-data-runner-0", "docker-data-runner-1"]);
+    expect(stack.claims("build-runners")).toEqual(["docker-data-runner-0", "docker-data-runner-1"]);
+    expect(stack.ops.actions.indexOf(`start pod build-runners/runner-0`)).toBeLessThan(stack.ops.actions.indexOf(`stop pod ${RUNNERS}/runner-0`));
+  });
+
   test("destroy keeps the registry's claim, the cache claims and both namespaces; the next up adopts them, and the pods mount the same claims", async () => {
     const steps = await stack.destroy();
     expect(steps.filter((step) => step.op === "retain").map((step) => step.name)).toEqual(["prod-registry-data", "prod-runners-namespace", "prod-registry-namespace"]);
