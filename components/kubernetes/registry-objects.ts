@@ -39,7 +39,7 @@ export function registryClaimArgs(context: RegistryObjectsContext): k8s.core.v1.
 }
 
 /** Annotation of the registry's pod template that changes with its config Secret (see secretRolloutDigest). */
-export const REGISTRY_CONFIG_DIGEST_ANNOTATION = "org.dind-stack.registry-config-digest";
+const REGISTRY_CONFIG_DIGEST_ANNOTATION = "org.dind-stack.registry-config-digest";
 
 /**
  * The registry as a one-replica Deployment; Recreate, since its ReadWriteOnce claim cannot be

@@ -110,9 +110,10 @@ function applyIgnoreChanges(resource: RecordedResource, previous: StateEntry): v
  * `pulumi preview` does, with `preview`): each resource as it registers is created, left as is,
  * updated in place or replaced, following the provider's field rules; a replacement creates
  * the new resource first unless the resource sets deleteBeforeReplace or the provider's diff
- * asks for it (pulumi-kubernetes, for a named object), in which case the old one, and every dependent that must be replaced with it, is deleted first; after the program
- * has finished, the replaced resources and those the program no longer declares are deleted in
- * reverse dependency order, those with retainOnDelete only dropped from the state.
+ * asks for it (pulumi-kubernetes, for a named object), in which case the old one, and every
+ * dependent that must be replaced with it, is deleted first; after the program has finished,
+ * the replaced resources and those the program no longer declares are deleted in reverse
+ * dependency order, those with retainOnDelete only dropped from the state.
  */
 async function deploy(request: DeploymentRequest, preview: boolean): Promise<DeploymentResult> {
   const ops = preview ? previewOps(request.ops) : request.ops;
