@@ -1,10 +1,11 @@
 // Benchmark 5: evaluating index.ts under Pulumi mocks (what `pulumi preview` and `pulumi up` run
-// before any resource exists) for every stack in stacks/, with 1, 10 and 100 client containers.
+// before any resource exists) for every stack in stacks/, with 1, 10 and 100 clients
+// (client containers on a Docker host, runner pods on Kubernetes).
 // Each run loads the program's modules afresh, as a new Pulumi process does. No engine is used.
 // Run: npx jest --config bench/jest.config.js (BENCH_REPS=N for other than 3 repetitions)
 import { performance } from "node:perf_hooks";
 import { DOCKER, ofType } from "../test/support/resource-queries";
-import { runProgram } from "../test/support/run-program";
+import { RecordedResource, runProgram } from "../test/support/run-program";
 import { stackConfig, stackNames, withOverrides } from "../test/support/stack-config";
 import { describeMachine, printTable, spread, writeResult } from "./support/report";
 import { summarize, Summary } from "./support/stats";
@@ -17,6 +18,18 @@ const GROUP_LIMIT = 20;
 /** Client groups totalling `count` containers, at most GROUP_LIMIT per group. */
 function clientGroups(count: number): { name: string; count: number }[] {
   return Array.from({ length: Math.ceil(count / GROUP_LIMIT) }, (_, index) => ({ name: `bench${index + 1}`, count: Math.min(GROUP_LIMIT, count - index * GROUP_LIMIT) }));
+}
+
+/**
+ * How many client containers (Docker target) or runner pods (Kubernetes target: the replicas of
+ * the runner Deployments and StatefulSets) a run declares for the bench's client groups.
+ */
+function declaredClients(resources: RecordedResource[]): number {
+  const containers = ofType(resources, DOCKER.container).filter((resource) => /-bench\d+-\d+$/.test(resource.inputs.name));
+  const workloads = resources.filter(
+    (resource) => ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"].includes(resource.type) && /bench\d+/.test(resource.inputs.metadata?.name ?? ""),
+  );
+  return containers.length + workloads.reduce((sum, workload) => sum + (workload.inputs.spec?.replicas ?? 1), 0);
 }
 
 interface Measurement {
@@ -40,8 +53,7 @@ test("program evaluation under mocks grows with the number of clients (figures p
         const run = await runProgram(`bench-${stack}`, config);
         samples.push((performance.now() - started) / 1000);
         resources = run.resources.length;
-        const clientContainers = ofType(run.resources, DOCKER.container).filter((resource) => /-bench\d+-\d+$/.test(resource.inputs.name));
-        expect(clientContainers).toHaveLength(clients);
+        expect(declaredClients(run.resources)).toBe(clients);
       }
       measurements.push({ stack, clients, resources, seconds: { samples, ...summarize(samples) } });
     }

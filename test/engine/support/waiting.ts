@@ -24,12 +24,15 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
 }
 
-/** Waits until a container's healthcheck reports healthy; fails early if it stops or turns unhealthy. */
+/** Waits until a container's healthcheck reports healthy; fails early if it stops for good or turns unhealthy. */
 export async function waitHealthy(container: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
   await waitFor(`${container} to become healthy`, timeoutMs, async () => {
-    const state = (await engine.getContainer(container).inspect()).State;
-    if (!state.Running && !state.Restarting) throw new GiveUp(`${container} is ${state.Status} (exit ${state.ExitCode})`);
+    const { State: state, HostConfig: host } = await engine.getContainer(container).inspect();
+    // A container the engine restarts (a registry cache whose upstream is not up yet) may be seen
+    // between its exit and its restart: only one that nothing restarts has ended for good.
+    const restarts = !["", "no"].includes(host.RestartPolicy?.Name ?? "");
+    if (!state.Running && !state.Restarting && !restarts) throw new GiveUp(`${container} is ${state.Status} (exit ${state.ExitCode})`);
     if (state.Health?.Status === "unhealthy") throw new GiveUp(`${container} is unhealthy`);
     return state.Health?.Status === "healthy" ? true : undefined;
   }).catch(async (error: Error) => {
