@@ -2,6 +2,7 @@ import { BlockList } from "node:net";
 import { checkClusterDood, checkClusterImage, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
 import { SavedImage } from "../mirror/saved-images";
 import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
+import { checkTargetKeys } from "./target-rules";
 import { pinnedDockerSha256 } from "./pins";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
@@ -210,6 +211,7 @@ const RULES: readonly Rule[] = [
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },
   { reads: ["target", "mirror", "registry.proxy"], check: checkMirrorTarget },
+  { reads: ["target", "registry", "workloads.daemonAlias", "workloads.dataVolumeName", "kubernetes"], check: (settings, _context, problems) => checkTargetKeys(settings, problems) },
 ];
 
 /**

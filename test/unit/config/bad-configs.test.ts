@@ -162,6 +162,16 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
     onCluster({ clusterVersion: "1.28" }),
     'dind-stack:kubernetes.sidecar: got "native" with dind-stack:kubernetes.clusterVersion "1.28"; allowed: "classic" on clusters older than 1.29 (native sidecars, init containers with restartPolicy Always, need 1.29)',
   ],
+  [
+    "a Docker host key on a cluster",
+    onCluster({}, { registry: { port: 5002 } }),
+    "dind-stack:registry.port: got 5002; allowed: only with target docker (on kubernetes the registry is reached through its Service on port 5000)",
+  ],
+  [
+    "a cluster key on a Docker host",
+    { kubernetes: { sidecar: "classic" } },
+    'dind-stack:kubernetes.sidecar: got "classic"; allowed: only with target kubernetes (this stack\'s target is docker)',
+  ],
   ["cluster version with a v", onCluster({ clusterVersion: "v1.30" }), 'dind-stack:kubernetes.clusterVersion: got "v1.30"; allowed: a Kubernetes minor version such as "1.30"'],
   ["sidecar mode typo", onCluster({ sidecar: "native-sidecar" }), 'dind-stack:kubernetes.sidecar: got "native-sidecar"; allowed: one of "native", "classic"'],
   [
