@@ -24,7 +24,11 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
 }
 
-/** Waits until a container's healthcheck reports healthy; fails early if it stops for good or turns unhealthy. */
+/**
+ * Waits until a container's healthcheck reports healthy, as the docker provider's `wait` does
+ * (an unhealthy container may still turn healthy, and a restarted one starts over); fails at
+ * once if the container has stopped and nothing will restart it.
+ */
 export async function waitHealthy(container: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
   await waitFor(`${container} to become healthy`, timeoutMs, async () => {
@@ -33,7 +37,6 @@ export async function waitHealthy(container: string, timeoutMs: number): Promise
     // between its exit and its restart: only one that nothing restarts has ended for good.
     const restarts = !["", "no"].includes(host.RestartPolicy?.Name ?? "");
     if (!state.Running && !state.Restarting && !restarts) throw new GiveUp(`${container} is ${state.Status} (exit ${state.ExitCode})`);
-    if (state.Health?.Status === "unhealthy") throw new GiveUp(`${container} is unhealthy`);
     return state.Health?.Status === "healthy" ? true : undefined;
   }).catch(async (error: Error) => {
     throw new Error(`${error.message}\nlog of ${container}:\n${await logsOf(container).catch(() => "(none)")}`);
