@@ -4,6 +4,7 @@ import { SavedImage } from "../mirror/saved-images";
 import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
 import { pinnedDockerSha256 } from "./pins";
+import { KeyPath } from "./key-path";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
 import { checkRegistryStorage } from "./storage-rules";
@@ -23,6 +24,11 @@ export interface RuleContext {
   savedImages: (path: string) => SavedImage[];
   /** Why a file is not an archive of a registry's storage, or undefined when it is one. */
   registryArchiveProblem: (path: string) => string | undefined;
+  /**
+   * The paths, inside a top-level key, of the values the stack's file stores encrypted
+   * (`secure:`); undefined when the stack has no file the program can read.
+   */
+  secureLeaves?: (name: string) => KeyPath[] | undefined;
 }
 
 /** dockerd flags the stack sets itself, and the config key that controls each. */

@@ -89,3 +89,40 @@ describe("the read-only mirror registry's network name is the stack's", () => {
     expect(onlyProblem(config).key).toBe(expectedKey);
   });
 });
+
+describe("secrets sit only where the program keeps them secret", () => {
+  /** A context in which `secrets` are secret keys and the stack file stores the given paths encrypted. */
+  const withSecureLeaves = (secrets: string[], leaves: Record<string, (string | number)[][]>) => ({
+    ...ruleContext([], secrets),
+    secureLeaves: (name: string) => leaves[name] ?? [],
+  });
+  const workloads = { clients: [{ name: "runner", env: { RUNNER_TOKEN: "glrt-123" }, command: ["register", "--token", "glrt-456"] }] };
+
+  test("a token in a client's env and command: accepted, and the settings say the clients' values are secret", () => {
+    const context = withSecureLeaves(["workloads"], { workloads: [["clients", 0, "env", "RUNNER_TOKEN"], ["clients", 0, "command", 2]] });
+    expect(parse({ workloads }, context).workloads.clientValuesSecret).toBe(true);
+    expect(parse({ workloads }).workloads.clientValuesSecret).toBe(false);
+  });
+
+  test("a secret client name is refused at its key (it would show in container names and URNs), without its value", () => {
+    const context = withSecureLeaves(["workloads"], { workloads: [["clients", 0, "name"]] });
+    const lines = problemLines({ workloads }, context);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^dind-stack:workloads\.clients\[0\]\.name: got a secret value \(not shown\)/);
+    expect(lines[0]).not.toContain("runner");
+  });
+
+  test("the whole workloads section set as one secret is refused", () => {
+    const lines = problemLines({ workloads }, withSecureLeaves(["workloads"], { workloads: [[]] }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^dind-stack:workloads: got a secret value/);
+  });
+
+  test("a secret in a key that holds no secrets (the registry section) is refused, naming the key and where secrets go", () => {
+    const lines = problemLines({ registry: { port: 5002 } }, withSecureLeaves(["registry"], {}));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^dind-stack:registry: got a value that holds a secret \(not shown\)/);
+    expect(lines[0]).toContain("dind-stack:workloads.clients[].env.<NAME>");
+    expect(lines[0]).not.toContain("5002");
+  });
+});
