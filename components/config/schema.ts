@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as formats from "./formats";
-import { choice, envMap, flag, integer, listOf, section } from "./kinds";
+import { choice, envMap, flag, integer, listOf, section, secretCapable } from "./kinds";
 import { allowing } from "./words";
 
 // Every key of the `dind-stack` namespace: its type, default (`prefault`: the value used as if
@@ -121,7 +121,7 @@ const daemon = section({
 const client = section({
   name: formats.dnsLabel().describe("Name of this client group; containers are named dind-stack-<stack>-<name>-<n>."),
   image: formats.imageReference().optional().describe("Client image (must contain sh and the docker CLI); defaults to the DinD image."),
-  command: listOf(formats.nonEmpty(), 100, 1)
+  command: secretCapable(listOf(secretCapable(formats.nonEmpty()), 100, 1))
     .prefault(["sleep", "infinity"])
     .describe("Command the client runs once the daemon is ready (an empty one would only restart forever)."),
   env: envMap().prefault({}).describe("Extra environment variables."),
@@ -236,8 +236,22 @@ export const SCHEMA = section({
 /** The keys whose values must be set as Pulumi secrets. */
 export const SECRET_KEYS = ["registryPassword", "registryProxyPassword", "dindImagePassword"] as const;
 
+/** The keys that may hold secrets: the passwords, and the workloads section (client env values and commands). */
+export const KEYS_HOLDING_SECRETS: readonly string[] = [...SECRET_KEYS, "workloads"];
+
+/** What the schema alone makes of a stack's config. */
+export type ParsedConfig = z.output<typeof SCHEMA>;
+
 /** Settings parsed from one stack's config, every default applied; passwords are secret Outputs. */
-export type Settings = z.output<typeof SCHEMA>;
+export type Settings = ParsedConfig & {
+  workloads: {
+    /**
+     * True when `dind-stack:workloads` holds a secret (set with `pulumi config set --secret --path`):
+     * every client's env values and command are then Pulumi secrets wherever they land.
+     */
+    clientValuesSecret: boolean;
+  };
+};
 
 /** Settings of the DinD image. */
 export type DindImageSettings = Settings["dindImage"];

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { fullKey } from "./key-path";
 import { Problem, renderValue } from "./problem";
 import { RuleContext } from "./rules";
@@ -5,6 +6,24 @@ import { Settings } from "./schema";
 
 // Rules of the registry's storage on a Docker host: a host directory that exists, instead of
 // (not with) a named volume or a restore; a restore archive that is a registry's storage.
+
+/**
+ * Host directories the registry's storage may not be: the engine's sockets and state (and
+ * anything holding them: a registry container given one could drive the host's engine, which
+ * is root on the host, without workloads.allowDood) and the kernel's interfaces.
+ */
+const ENGINE_AND_SYSTEM_PATHS = ["/run", "/var/run", "/var/lib/docker", "/var/lib/containerd", "/proc", "/sys", "/dev"];
+
+/** Why a host directory may not hold the registry's storage, or undefined when it may. */
+export function refusedHostPath(hostPath: string): string | undefined {
+  const normal = path.posix.normalize(hostPath).replace(/(.)\/$/, "$1");
+  if (normal === "/") return "the host's whole file system";
+  for (const system of ENGINE_AND_SYSTEM_PATHS) {
+    if (normal === system || normal.startsWith(`${system}/`)) return `${system}, where the host keeps its engine's sockets and state or the kernel's interfaces`;
+    if (system.startsWith(`${normal}/`)) return `a directory holding ${system}, where the host keeps its engine's sockets and state or the kernel's interfaces`;
+  }
+  return undefined;
+}
 
 /** registry.hostPath names an existing directory and stands alone; registry.restoreArchive is a registry storage archive. */
 export function checkRegistryStorage(settings: Settings, context: RuleContext, problems: Problem[]): void {
@@ -19,7 +38,13 @@ export function checkRegistryStorage(settings: Settings, context: RuleContext, p
     }
     return;
   }
-  if (hostPath !== undefined && !context.isDirectory(hostPath)) {
+  const refused = hostPath === undefined ? undefined : refusedHostPath(hostPath);
+  if (refused !== undefined) {
+    problems.push({
+      key: fullKey(["registry", "hostPath"]),
+      message: `got ${renderValue(hostPath)}, ${refused}; allowed: a directory of its own for the registry's data, such as "/srv/registry" (not /, /run, /var/run, /var/lib/docker, /var/lib/containerd, /proc, /sys, /dev, nor a directory above or below them)`,
+    });
+  } else if (hostPath !== undefined && !context.isDirectory(hostPath)) {
     problems.push({
       key: fullKey(["registry", "hostPath"]),
       message: `got ${renderValue(hostPath)}, which is not an existing directory; allowed: an existing directory on the Docker host (checked on the machine running Pulumi)`,

@@ -1,9 +1,9 @@
 import { valueAt } from "./key-path";
 import { Problem, renderValue } from "./problem";
-import { NAMESPACE, SCHEMA, Settings } from "./schema";
+import { NAMESPACE, ParsedConfig, SCHEMA, Settings } from "./schema";
 
 /** Every key at its default, to tell a key a stack sets from one it leaves alone. */
-const DEFAULTS: Settings = SCHEMA.parse({});
+const DEFAULTS: ParsedConfig = SCHEMA.parse({});
 
 /**
  * Keys only the Docker host target uses, and what takes their place on a cluster. (The

@@ -70,6 +70,7 @@ describe("client containers", () => {
       readyTimeoutSeconds: 90,
       connection,
       dockerConfig,
+      secretValues: false,
     });
   }
 
