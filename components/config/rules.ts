@@ -22,8 +22,8 @@ export interface RuleContext {
   isDirectory: (path: string) => boolean;
   /** The images of a `docker save` archive; throws an Error saying why the file is not one. */
   savedImages: (path: string) => SavedImage[];
-  /** Why a file is not an archive of a registry's storage, or undefined when it is one. */
-  registryArchiveProblem: (path: string) => string | undefined;
+  /** Why a file is not an archive of a registry's storage that unpacks safely to at most `maxBytes`, or undefined when it is one. */
+  registryArchiveProblem: (path: string, maxBytes: number) => string | undefined;
   /**
    * The paths, inside a top-level key, of the values the stack's file stores encrypted
    * (`secure:`); undefined when the stack has no file the program can read.
@@ -215,7 +215,7 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
   { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
   { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
-  { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive"], check: checkRegistryStorage },
+  { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },
   { reads: ["target", "mirror", "registry.proxy"], check: checkMirrorTarget },

@@ -60,6 +60,10 @@ const registry = section({
     .describe(
       "registry.tar.gz-style archive of a registry's storage (docker/registry/v2/... at its top, as scripts/export-registry.sh writes it), extracted into the named volume before the registry starts, once: only while the volume holds no registry data.",
     ),
+  restoreSizeLimit: formats
+    .byteSize()
+    .prefault("100Gi")
+    .describe("Most that registry.restoreArchive may unpack to; a larger archive is refused before anything is extracted."),
   retainDataOnDelete: flag().prefault(true).describe("Keep the registry's data volume when the stack is destroyed."),
   deleteEnabled: flag().prefault(true).describe("Allow deleting manifests through the API (needed for cleanup and garbage collection)."),
   auth: section({

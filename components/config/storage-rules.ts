@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { quantityValue } from "../kubernetes/quantity";
 import { fullKey } from "./key-path";
 import { Problem, renderValue } from "./problem";
 import { RuleContext } from "./rules";
@@ -64,9 +65,14 @@ export function checkRegistryStorage(settings: Settings, context: RuleContext, p
   } else if (!context.isFile(restoreArchive)) {
     problems.push({ key, message: `${given}, which is not an existing file; allowed: an archive of a registry's storage (absolute, or relative to the project directory)` });
   } else {
-    const problem = context.registryArchiveProblem(restoreArchive);
+    const problem = context.registryArchiveProblem(restoreArchive, quantityValue(settings.registry.restoreSizeLimit));
     if (problem !== undefined) {
-      problems.push({ key, message: `${given}, which is not a registry storage archive: ${problem}; allowed: an archive of /var/lib/registry with docker/registry/v2/ at its top (scripts/export-registry.sh)` });
+      problems.push({
+        key,
+        message:
+          `${given}, which is not a registry storage archive that restores safely: ${problem}; allowed: an archive of /var/lib/registry with docker/registry/v2/ at its top ` +
+          `(scripts/export-registry.sh) holding only files, directories and links that stay inside it, at most ${fullKey(["registry", "restoreSizeLimit"])} (${settings.registry.restoreSizeLimit}) in all`,
+      });
     }
   }
 }

@@ -135,7 +135,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "section given as a string",
     { registry: "registry:2" },
-    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy',
+    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, restoreSizeLimit, retainDataOnDelete, deleteEnabled, auth, proxy',
   ],
   ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
   ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],

@@ -168,8 +168,8 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       mtu: 1400,
       "log-driver": "json-file",
       "log-opts": { "max-size": "20m", "max-file": "3" },
-      // The stack's registry is the daemons' Docker Hub mirror, as on a Docker host.
-      "registry-mirrors": [`http://${SERVICE_ADDRESS}`],
+      // No Docker Hub mirror: the runners push to the registry, so a mirror there would let one
+      // runner change what every other runner's `FROM <Hub image>` pulls.
     });
     // A changed daemon.json changes the pod template, so the pods roll.
     expect(inputs("prod-runners-runner").spec.template.metadata.annotations["org.dind-stack.daemon-json-sha256"]).toBe(createHash("sha256").update(daemonJson).digest("hex").slice(0, 16));
