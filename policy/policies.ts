@@ -1,6 +1,5 @@
 import { EnforcementLevel, Policies, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ContainerView } from "./container-view";
-import { ResourceInput } from "./resource-input";
 import { containersOf, judgeStack, JudgedResource } from "./stack-containers";
 import { readStackOptIns, StackOptIns, stackOfUrn } from "./stack-opt-ins";
 import { readTrustedImages } from "./trusted-images";
@@ -36,7 +35,7 @@ function containerPolicy(name: string, description: string, check: (container: C
  * image resource its `image` input comes from). Runs at the end of a preview (which `pulumi up`
  * does first), and at the end of an update.
  */
-function rolePolicy(name: string, description: string, check: (resource: JudgedResource, optIns: StackOptIns, all: readonly JudgedResource[], resources: readonly ResourceInput[]) => string[]): StackValidationPolicy {
+function rolePolicy(name: string, description: string, check: (resource: JudgedResource, optIns: StackOptIns) => string[]): StackValidationPolicy {
   return {
     name,
     description,
@@ -46,7 +45,7 @@ function rolePolicy(name: string, description: string, check: (resource: JudgedR
       const stack = stackOfUrn(args.resources[0].urn);
       const judged = judgeStack(args.resources, readTrustedImages(stack));
       const optIns = readStackOptIns(stack);
-      for (const resource of judged) check(resource, optIns, judged, args.resources).forEach((message) => reportViolation(message, resource.resource.urn));
+      for (const resource of judged) check(resource, optIns).forEach((message) => reportViolation(message, resource.resource.urn));
     },
   };
 }
