@@ -1,4 +1,5 @@
 import { BlockList } from "node:net";
+import { checkAdvisories } from "./advisory-rules";
 import { checkClusterDood, checkClusterImage, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
 import { SavedImage } from "../mirror/saved-images";
 import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
@@ -201,6 +202,7 @@ interface Rule {
 const RULES: readonly Rule[] = [
   { reads: ["dindImage"], check: checkChecksum },
   { reads: ["dindImage.localTarball"], check: checkTarball },
+  { reads: ["target", "dindImage", "kubernetes.dindImage"], check: (settings, _context, problems) => checkAdvisories(settings, problems) },
   { reads: ["mode", "workloads.allowDood"], check: checkDood },
   { reads: ["registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
   { reads: ["daemon.extraArgs"], check: checkExtraArgs },

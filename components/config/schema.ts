@@ -14,7 +14,12 @@ export const NAMESPACE = "dind-stack";
 const dindImage = section({
   dockerVersion: formats.dockerVersion().prefault("24.0.6").describe("Version of the static Docker binaries baked into the DinD image."),
   arch: choice(["x86_64", "aarch64"]).prefault("x86_64").describe("Architecture of the static binaries (download folder name)."),
-  sha256: formats.sha256().optional().describe("sha256 of docker-<version>.tgz; pinned by default only for 24.0.6/x86_64, required otherwise."),
+  sha256: formats.sha256().optional().describe("sha256 of docker-<version>.tgz; pinned by default for 24.0.6 (x86_64) and 24.0.9 (x86_64, aarch64), required otherwise."),
+  advisories: choice(["warn", "refuse"])
+    .prefault("warn")
+    .describe(
+      "What a known security advisory of dockerVersion (docs/advisories.md) does: warn (a warning at preview and up, an advisory finding of the policy pack) or refuse (a config error, and a mandatory violation of the pack).",
+    ),
   downloadUrl: formats
     .httpUrl()
     .prefault("https://download.docker.com/linux/static/stable")

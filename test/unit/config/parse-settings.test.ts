@@ -12,6 +12,7 @@ describe("parsing a stack's config", () => {
       dockerVersion: "24.0.6",
       arch: "x86_64",
       sha256: undefined,
+      advisories: "warn",
       downloadUrl: "https://download.docker.com/linux/static/stable",
       localTarball: undefined,
       baseImage: "debian:bookworm-slim",
