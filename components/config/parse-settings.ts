@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withTargetDefaults } from "./cluster-defaults";
 import { ConfigError } from "./config-error";
 import { describeIssues } from "./describe-issues";
 import { fullKey, schemaAt } from "./key-path";
@@ -51,7 +52,8 @@ export function namespaceValues(allConfig: Readonly<Record<string, string>>): Re
 /**
  * Parses and validates one stack's config. Every problem in the config (each key's own, then
  * the cross-key rules over the rest) is collected and thrown together as a ConfigError; on
- * success every default is filled in and the passwords are Pulumi secrets.
+ * success every default is filled in (those of the target too, see withTargetDefaults) and the
+ * passwords are Pulumi secrets.
  */
 export function parseSettings(stack: string, raw: Readonly<Record<string, string>>, context: RuleContext): Settings {
   const isSecret = (name: string) => (SECRET_KEYS as readonly string[]).includes(name) || context.isSecret(name);
@@ -62,5 +64,5 @@ export function parseSettings(stack: string, raw: Readonly<Record<string, string
   const settings = parsed.success ? parsed.data : parseWithoutRefused(SCHEMA, decoded);
   checkRules(settings, { ...context, stack }, problems);
   if (problems.length > 0) throw new ConfigError(stack, problems);
-  return settings;
+  return withTargetDefaults(settings);
 }

@@ -1,13 +1,14 @@
 import { containersOf } from "../../../policy/policies";
 import { runProgram } from "../../support/run-program";
-import { stackConfig, stackNames } from "../../support/stack-config";
+import { deployableStack, stackConfig, stackNames } from "../../support/stack-config";
 import { asPolicyResource, packFindings } from "./support/pack-harness";
 
 // Every stack file in stacks/ is picked up: a new stack (e.g. prod on Kubernetes) is checked
 // as soon as its file exists.
 describe.each(stackNames())("stack %s", (stack) => {
   test("what the program declares for it passes the whole policy pack", async () => {
-    const run = await runProgram(stack, stackConfig(stack));
+    const { config, secretKeys } = deployableStack(stack);
+    const run = await runProgram(stack, config, secretKeys);
     const resources = run.resources.map((resource) => asPolicyResource(stack, resource));
     // The pack saw the stack's containers (so passing means something) ...
     expect(resources.flatMap(containersOf).length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { POLICIES } from "../../../policy/policies";
 import { runProgram } from "../../support/run-program";
-import { stackConfig, stackNames } from "../../support/stack-config";
+import { deployableStack, stackNames } from "../../support/stack-config";
 import { analyze, analyzerInfo, analyzeStack, RunningPack, startPack } from "./support/analyzer-process";
 import { declared } from "./support/declare-resources";
 import { asPolicyResource } from "./support/pack-harness";
@@ -38,7 +38,8 @@ test("a privileged client is a mandatory violation; the socket opt-in comes from
 });
 
 test.each(stackNames())("every resource of stack %s passes, one by one and as a stack", async (stack) => {
-  const run = await runProgram(stack, stackConfig(stack));
+  const { config, secretKeys } = deployableStack(stack);
+  const run = await runProgram(stack, config, secretKeys);
   const resources = run.resources.map((resource) => asPolicyResource(stack, resource));
   const perResource = await Promise.all(resources.map((resource) => analyze(pack, resource)));
   expect(perResource.flat()).toEqual([]);
