@@ -192,6 +192,10 @@ export class ClusterModel implements ControllerView {
   private patch(type: string, inputs: Fields, manager: string): ClusterAction[] {
     const kind = objectKindOf(type);
     if (kind !== "Namespace") throw new Error(`lifecycle: ${type} is not modelled (only NamespacePatch)`);
+    // provider.go `Check` refuses Patch resources when the provider turns server-side apply off.
+    if (this.provider.enableServerSideApply === false || this.provider.enableServerSideApply === "false") {
+      throw new Error("patch resources require Server-Side Apply mode, which is enabled using the `enableServerSideApply` Provider config");
+    }
     onlyFields(`${type} ${inputs.metadata?.name}`, inputs, ["apiVersion", "kind", "metadata"]);
     onlyFields(`${type} ${inputs.metadata?.name}.metadata`, inputs.metadata, ["name", "labels"]);
     const { namespace, name } = this.identity(kind, inputs);

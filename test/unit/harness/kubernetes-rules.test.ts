@@ -216,6 +216,12 @@ describe("Patch resources, field managers, immutable Secrets and the provider's 
     expect(() => model.create("kubernetes:apps/v1:DeploymentPatch", { metadata: { name: "d", namespace: "team" } }, "stack-patch")).toThrow("DeploymentPatch is not modelled");
   });
 
+  test("a patch needs the provider's server-side apply mode", () => {
+    const model = withTeam();
+    model.configure({ enableServerSideApply: "false" });
+    expect(() => model.create(patch, { metadata: { name: "team", labels: enforce("privileged") } }, "stack-patch")).toThrow("patch resources require Server-Side Apply mode");
+  });
+
   test("an immutable Secret's data cannot change, nor can it become mutable (the API server's words)", () => {
     const model = new ClusterModel();
     model.create(T.namespace, { metadata: { name: "ns" } });
