@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withTargetDefaults } from "./cluster-defaults";
 import { ConfigError } from "./config-error";
 import { describeIssues } from "./describe-issues";
 import { fullKey, schemaAt } from "./key-path";
@@ -52,8 +53,9 @@ export function namespaceValues(allConfig: Readonly<Record<string, string>>): Re
 /**
  * Parses and validates one stack's config. Every problem in the config (each key's own, then
  * the cross-key rules over the rest) is collected and thrown together as a ConfigError; on
- * success every default is filled in, the passwords are Pulumi secrets, and the settings say
- * whether the clients' env values and commands came from a secret.
+ * success every default is filled in (those of the target too, see withTargetDefaults), the
+ * passwords are Pulumi secrets, and the settings say whether the clients' env values and
+ * commands came from a secret.
  */
 export function parseSettings(stack: string, raw: Readonly<Record<string, string>>, context: RuleContext): Settings {
   const isSecret = (name: string) => (SECRET_KEYS as readonly string[]).includes(name) || context.isSecret(name);
@@ -66,5 +68,5 @@ export function parseSettings(stack: string, raw: Readonly<Record<string, string
   const settings: Settings = { ...parsedConfig, workloads: { ...parsedConfig.workloads, clientValuesSecret: isSecret("workloads") } };
   checkRules(settings, { ...context, stack }, problems);
   if (problems.length > 0) throw new ConfigError(stack, problems);
-  return settings;
+  return withTargetDefaults(settings);
 }

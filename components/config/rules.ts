@@ -1,6 +1,7 @@
 import { BlockList } from "node:net";
 import { checkAdvisories } from "./advisory-rules";
-import { checkClusterDood, checkClusterImage, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
+import { registryAuthByDefault } from "./cluster-defaults";
+import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
 import { SavedImage } from "../mirror/saved-images";
 import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
@@ -97,7 +98,7 @@ function checkSecrets(settings: Settings, context: RuleContext, problems: Proble
   if (auth && settings.registryPassword === undefined) {
     problems.push({ key: key("registryPassword"), message: `missing; allowed: a secret of 8 to 72 bytes, required because ${key("registry.auth")} is set` });
   }
-  if (!auth && settings.registryPassword !== undefined) {
+  if (!auth && settings.registryPassword !== undefined && !registryAuthByDefault(settings)) {
     problems.push({ key: key("registryPassword"), message: `got a secret value (not shown) without ${key("registry.auth")}; allowed: only together with registry.auth.username` });
   }
   if (settings.registryProxyPassword !== undefined && !proxy?.username) {
@@ -204,7 +205,7 @@ const RULES: readonly Rule[] = [
   { reads: ["dindImage.localTarball"], check: checkTarball },
   { reads: ["target", "dindImage", "kubernetes.dindImage"], check: (settings, _context, problems) => checkAdvisories(settings, problems) },
   { reads: ["mode", "workloads.allowDood"], check: checkDood },
-  { reads: ["registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
+  { reads: ["target", "registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
   { reads: ["daemon.extraArgs"], check: checkExtraArgs },
   { reads: ["workloads.clients[].env"], check: checkClientEnv },
   { reads: ["workloads.clients[].name"], check: checkUniqueClientNames },
@@ -217,6 +218,7 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
   { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
   { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
+  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, _context, problems) => checkClusterRegistryAuth(settings, problems) },
   { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },

@@ -52,7 +52,9 @@ const registry = section({
     .describe("Host address the registry is published on; anything but loopback (127.0.0.0/8, ::1) exposes it to the network, which needs registry.auth or registry.allowUnauthenticatedExposure."),
   allowUnauthenticatedExposure: flag()
     .prefault(false)
-    .describe("Opt-in required to publish the registry beyond loopback without registry.auth: anyone who reaches bindAddress can then push and pull."),
+    .describe(
+      "Opt-in required for a registry without registry.auth that others can reach: on a Docker host, published beyond loopback (anyone who reaches bindAddress can push and pull); on Kubernetes, where the registry has authentication by default, any pod its NetworkPolicy does not keep out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel).",
+    ),
   alias: formats.dnsLabel().prefault("registry").describe("Name of the registry on the stack's network, as containers and DinD daemons address it."),
   volumeName: formats.dockerName().optional().describe("Named volume holding the registry's data; defaults to dind-stack-<stack>-registry-data."),
   hostPath: formats
@@ -75,7 +77,7 @@ const registry = section({
     username: formats.userName().describe("User allowed to push and pull; the password is the secret dind-stack:registryPassword."),
   })
     .optional()
-    .describe("htpasswd (bcrypt) authentication; absent means no authentication."),
+    .describe("htpasswd (bcrypt) authentication; absent means none on a Docker host, and user dind-stack on Kubernetes (unless registry.allowUnauthenticatedExposure)."),
   proxy: section({
     remoteUrl: formats.httpUrl().describe("Upstream registry this registry caches (pull-through); a cache cannot be pushed to."),
     username: formats.userName().optional().describe("Upstream user; the password is the secret dind-stack:registryProxyPassword."),
@@ -178,11 +180,21 @@ const kubernetes = section({
     .optional()
     .describe("The cluster's Kubernetes version, when known: choices that need a newer cluster (native sidecars need 1.29) are then refused in the config."),
   namespaces: section({
-    registry: formats.dnsLabel().optional().describe("Namespace of the registry (Pod Security restricted); defaults to dind-stack-<stack>-registry."),
-    runners: formats.dnsLabel().optional().describe("Namespace of the runners (privileged only when DinD or DooD needs it); defaults to dind-stack-<stack>-runners."),
+    registry: formats
+      .dnsLabel()
+      .optional()
+      .describe(
+        "Namespace of the registry (Pod Security restricted); by default dind-stack-<stack>-registry, which the stack creates and owns. Any other name is an existing namespace the stack uses without owning it: it only adds its Pod Security labels (and takes them away when it stops using it) and never deletes it; default and kube-* are refused.",
+      ),
+    runners: formats
+      .dnsLabel()
+      .optional()
+      .describe(
+        "Namespace of the runners (privileged only when DinD or DooD needs it); by default dind-stack-<stack>-runners, which the stack creates and owns. Any other name is an existing namespace the stack uses without owning it, as for the registry's.",
+      ),
   })
     .prefault({})
-    .describe("The stack's two namespaces, created by the stack."),
+    .describe("The stack's two namespaces: its own by default, or existing ones it uses but never deletes."),
   storageClassName: formats.dnsSubdomain().optional().describe("Storage class of every volume claim; by default the cluster's default."),
   registryStorageSize: formats.k8sQuantity().prefault("20Gi").describe("Size of the registry's volume claim."),
   sidecar: choice(["native", "classic"])

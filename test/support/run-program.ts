@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { runInThisContext } from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import { withProviderName } from "./lifecycle/kubernetes-naming";
 
 /** Waits until every RPC the program started (registrations included) has finished (exported by the SDK, not typed). */
 const waitForRPCs = (runtimeSettings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
@@ -149,7 +151,11 @@ export function secretPathsOf(value: any, prefix = ""): string[] {
   return [];
 }
 
-/** What a mocked docker provider answers: ids and computed outputs. */
+/**
+ * What a mocked provider answers: ids and computed outputs; a Kubernetes object the program
+ * leaves unnamed gets pulumi-kubernetes' kind of name, with a suffix from the resource's name
+ * (the provider's is random; this one keeps runs comparable).
+ */
 export async function fakeRealize({ type, name, inputs }: RecordedResource): Promise<{ id: string; state: Record<string, any> }> {
   await new Promise((resolve) => setImmediate(resolve));
   const fakeDigest = `sha256:${Buffer.from(name).toString("hex").padEnd(64, "0").slice(0, 64)}`;
@@ -159,6 +165,7 @@ export async function fakeRealize({ type, name, inputs }: RecordedResource): Pro
     case "docker:index/remoteImage:RemoteImage":
       return { id: `${fakeDigest}${inputs.name}`, state: { ...inputs, imageId: fakeDigest, repoDigest: `${inputs.name}@${fakeDigest}` } };
     default:
+      if (type.startsWith("kubernetes:")) return { id: `${name}-id`, state: withProviderName(name, inputs, undefined, () => createHash("sha256").update(name).digest("hex").slice(0, 8)) };
       return { id: `${name}-id`, state: inputs };
   }
 }

@@ -87,8 +87,8 @@ export function engineOps(realizer: Realizer): ResourceOps {
   return {
     create: (resource) => realizer.realize(resource.type, resource.name, resource.inputs),
     update: (previous, resource, diff) =>
-      isKubernetesType(resource.type) ? realizer.updateOnCluster(resource.type, resource.name, resource.inputs) : update(realizer, previous, resource, diff),
-    remove: (entry) => (isKubernetesType(entry.type) ? realizer.removeFromCluster(entry.type, entry.name, entry.inputs) : remove(entry)),
+      isKubernetesType(resource.type) ? realizer.updateOnCluster(resource.type, resource.name, resource.inputs, previous.outputs) : update(realizer, previous, resource, diff),
+    remove: (entry) => (isKubernetesType(entry.type) ? realizer.removeFromCluster(entry.type, entry.name, entry.inputs, entry.outputs) : remove(entry)),
     // pulumi-docker builds an Image during a preview when buildOnPreview is set.
     actsOnPreview: (resource) => resource.type === "docker:index/image:Image" && resource.inputs.buildOnPreview === true,
   };

@@ -223,16 +223,16 @@ export class Realizer {
     return this.cluster;
   }
 
-  /** Updates a Kubernetes object (or the provider's settings) on the engine's cluster. */
-  updateOnCluster(type: string, name: string, inputs: Fields): Promise<Realized> {
+  /** Updates a Kubernetes object (or the provider's settings) on the engine's cluster; `state` is what the last deployment left. */
+  updateOnCluster(type: string, name: string, inputs: Fields, state: Fields): Promise<Realized> {
     process.stderr.write(`[harness] updating ${type} ${name} on the cluster\n`);
-    return this.clusterOnEngine().update(type, name, inputs);
+    return this.clusterOnEngine().update(type, name, inputs, state);
   }
 
-  /** Deletes a Kubernetes object from the engine's cluster. */
-  removeFromCluster(type: string, name: string, inputs: Fields): Promise<void> {
+  /** Deletes a Kubernetes object from the engine's cluster; `state` is what the last deployment left. */
+  removeFromCluster(type: string, name: string, inputs: Fields, state: Fields): Promise<void> {
     process.stderr.write(`[harness] deleting ${type} ${name} from the cluster\n`);
-    return this.clusterOnEngine().remove(type, inputs);
+    return this.clusterOnEngine().remove(type, name, inputs, state);
   }
 
   private realizeOnEngine(type: string, name: string, inputs: Fields): Promise<Realized> {

@@ -21,6 +21,14 @@
  *   the provider sets `enableSecretMutable` (and the Secret is not `immutable`); ConfigMap
  *   `.data` and `.binaryData` unless the provider sets `enableConfigMapMutable` (same exception);
  *   Namespace and networking.k8s.io/v1 NetworkPolicy only the metadata pair.
+ * - Patch resources (`<Kind>Patch`, kinds.IsPatchResource): the same `Diff` forces a replacement
+ *   only for `.metadata.name` and `.metadata.namespace` (every other change updates the patch in
+ *   place). Their create, update and delete are server-side applies under a field manager of
+ *   their own (await.go `Creation` patches whether the object exists or not, so a missing object
+ *   is created; `Deletion` calls ssa/actions.go `Relinquish`, an apply of the bare object that
+ *   gives up every field of that manager), without force unless asked (`patchForce`): a field
+ *   another manager holds with another value is a conflict (`handleSSAErr`). kubernetes-cluster.ts
+ *   acts that out.
  * - provider.go, `DiffConfig` (the provider resource itself): a change of the active cluster
  *   (`kubeconfig`, `context`, `cluster`) or of `clusterIdentifier` replaces the provider, and with
  *   it every object it manages; other keys update it.
@@ -42,6 +50,7 @@ export const KUBERNETES_PROVIDER = "pulumi:providers:kubernetes";
 /** Force-new paths of each kind the program declares (besides metadata.name and metadata.namespace). */
 const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:core/v1:Namespace": [],
+  "kubernetes:core/v1:NamespacePatch": [],
   "kubernetes:core/v1:ConfigMap": [],
   "kubernetes:core/v1:Secret": ["type"],
   "kubernetes:core/v1:PersistentVolumeClaim": ["spec.accessModes", "spec.selector", "spec.storageClassName", "spec.volumeName"],
@@ -73,6 +82,16 @@ export function isKubernetesType(type: string): boolean {
 /** The kind of a type token, e.g. `kubernetes:apps/v1:Deployment` → `Deployment`. */
 export function kindOf(type: string): string {
   return type.slice(type.lastIndexOf(":") + 1);
+}
+
+/** True for a Patch resource's type (e.g. `kubernetes:core/v1:NamespacePatch`), which patches an object of another resource's kind. */
+export function isPatchType(type: string): boolean {
+  return type.startsWith("kubernetes:") && kindOf(type).endsWith("Patch");
+}
+
+/** The kind of object a type's resource creates or patches: `NamespacePatch` → `Namespace`. */
+export function objectKindOf(type: string): string {
+  return isPatchType(type) ? kindOf(type).slice(0, -"Patch".length) : kindOf(type);
 }
 
 /** True when a provider input that is a flag is set (the engine may hand provider inputs over as strings). */

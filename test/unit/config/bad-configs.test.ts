@@ -1,9 +1,10 @@
 import { problemLines, ruleContext } from "../../support/config-problems";
 
 // Each row: a bad config (keys without the `dind-stack:` namespace) and the exact error line.
-/** A Kubernetes-target config with a prebuilt DinD image, `kubernetes` keys and top-level keys added. */
+/** A Kubernetes-target config with a prebuilt DinD image and the registry's password, `kubernetes` keys and top-level keys added. */
 const onCluster = (kubernetes: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
   target: "kubernetes",
+  registryPassword: "cluster-password-1",
   ...top,
   kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" }, ...kubernetes },
 });
@@ -142,7 +143,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   ["quantity unit", { kubernetes: { dataVolumeSize: "20GB" } }, 'dind-stack:kubernetes.dataVolumeSize: got "20GB"; allowed: a Kubernetes quantity such as "20Gi"'],
   [
     "cluster without a DinD image source",
-    { target: "kubernetes" },
+    { target: "kubernetes", registryPassword: "cluster-password-1" },
     "dind-stack:kubernetes.dindImage: missing; allowed: reference (a prebuilt image the nodes can pull) or registry and repository (the stack builds the image and pushes it there), " +
       "required with target kubernetes because a cluster cannot use an image built on this machine's engine",
   ],
@@ -178,6 +179,26 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
     "registry and runners in one namespace",
     onCluster({ namespaces: { registry: "ci", runners: "ci" } }),
     'dind-stack:kubernetes.namespaces.runners: got "ci", the registry\'s namespace too; allowed: a namespace of its own (the registry\'s enforces Pod Security restricted, the runners\' may need privileged)',
+  ],
+  [
+    "the runners in kube-system",
+    onCluster({ namespaces: { runners: "kube-system" } }),
+    'dind-stack:kubernetes.namespaces.runners: got "kube-system", a namespace of Kubernetes itself; allowed: any other DNS label, neither default nor starting with kube- (kube-system, kube-public and kube-node-lease belong to the cluster, default holds what is created without a namespace): leave the key unset for the stack\'s own namespace, or name an existing one dedicated to the stack\'s runners',
+  ],
+  [
+    "the registry in default",
+    onCluster({ namespaces: { registry: "default" } }),
+    'dind-stack:kubernetes.namespaces.registry: got "default", a namespace of Kubernetes itself; allowed: any other DNS label, neither default nor starting with kube- (kube-system, kube-public and kube-node-lease belong to the cluster, default holds what is created without a namespace): leave the key unset for the stack\'s own namespace, or name an existing one dedicated to the stack\'s registry',
+  ],
+  [
+    "a registry on a cluster without its password",
+    onCluster({}, { registryPassword: undefined }),
+    'dind-stack:registryPassword: missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication (user "dind-stack" unless dind-stack:registry.auth.username names another): set it with `pulumi config set --secret dind-stack:registryPassword "$(openssl rand -base64 32)"`. Only for a registry without authentication, set dind-stack:registry.allowUnauthenticatedExposure: true instead: then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)',
+  ],
+  [
+    "a password for an open registry on a cluster",
+    onCluster({}, { registry: { allowUnauthenticatedExposure: true } }),
+    "dind-stack:registryPassword: got a secret value (not shown) without dind-stack:registry.auth; allowed: only together with registry.auth.username",
   ],
   [
     "DooD on a cluster without opt-in",
@@ -266,6 +287,12 @@ describe("bad configs are refused with an error naming the key, the value and wh
 
   test.each(BAD_CONFIGS)("%s", (_title, config, expected) => {
     expect(problemLines(config)).toEqual([expected]);
+  });
+
+  test.each(["kube-system", "kube-public", "kube-node-lease", "default"])("the namespace %s of Kubernetes itself is refused for either role, naming the key", (name) => {
+    for (const role of ["registry", "runners"]) {
+      expect(problemLines(onCluster({ namespaces: { [role]: name } }))).toEqual([expect.stringMatching(new RegExp(`^dind-stack:kubernetes\\.namespaces\\.${role}: got "${name}", a namespace of Kubernetes itself;`))]);
+    }
   });
 
   test("a secret set in plain text is refused without echoing it", () => {

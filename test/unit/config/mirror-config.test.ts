@@ -121,12 +121,12 @@ describe("bad mirror lists and storage are refused with the key, the value and w
     ],
     [
       "a mirror list on the Kubernetes target",
-      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, mirror: [{ source: "nginx:alpine" }] }),
+      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, registryPassword: "cluster-password-1", mirror: [{ source: "nginx:alpine" }] }),
       () => 'dind-stack:mirror: got 1 image(s) with dind-stack:target "kubernetes"; allowed: a mirror list only with target "docker" (on a cluster, push the images to the registry\'s Service address)',
     ],
     [
       "a registry host directory on the Kubernetes target",
-      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, registry: { hostPath: file("storage") } }),
+      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, registryPassword: "cluster-password-1", registry: { hostPath: file("storage") } }),
       () => `dind-stack:registry.hostPath: got "${file("storage")}" with dind-stack:target "kubernetes"; allowed: only with target "docker" (on a cluster the registry keeps its data in a volume claim)`,
     ],
     [

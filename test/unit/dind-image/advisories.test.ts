@@ -1,7 +1,7 @@
 import { advisoriesFor, compareVersions } from "../../../components/dind-image/advisories";
 import { parse, problemLines } from "../../support/config-problems";
 import { runProgram } from "../../support/run-program";
-import { stackConfig, withOverrides } from "../../support/stack-config";
+import { deployableStack, stackConfig, withOverrides } from "../../support/stack-config";
 
 const cvesOf = (version: string) => advisoriesFor(version).map(({ advisory, fixedIn }) => `${advisory.cve} ${fixedIn}`);
 const BUILDKIT = ["CVE-2024-23651 25.0.2", "CVE-2024-23652 25.0.2", "CVE-2024-23653 25.0.2", "CVE-2024-23650 25.0.2"];
@@ -31,10 +31,10 @@ describe("which releases the table knows as affected, and what fixes them", () =
 });
 
 describe("preview and up: a warning at the DinD image", () => {
-  const warningsOf = async (stack: string, config: Record<string, string>) => {
+  const warningsOf = async (stack: string, config: Record<string, string>, secretKeys: string[] = []) => {
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
-      await runProgram(stack, config);
+      await runProgram(stack, config, secretKeys);
       return warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes("advisories"));
     } finally {
       warn.mockRestore();
@@ -52,7 +52,8 @@ describe("preview and up: a warning at the DinD image", () => {
   });
 
   test("a fixed release gets none: the prod stack's 25.0.5, and 25.0.5 on a Docker host", async () => {
-    expect(await warningsOf("prod", stackConfig("prod"))).toEqual([]);
+    const prod = deployableStack("prod");
+    expect(await warningsOf("prod", prod.config, prod.secretKeys)).toEqual([]);
     const patched = withOverrides(stackConfig("ci"), { "dind-stack:dindImage": { dockerVersion: "25.0.5", sha256: "d5ff82e5fd469aab5ce73f01c27fa4ca8df85e5376d8245d012c73694dc2fc95" } });
     expect(await warningsOf("ci", patched)).toEqual([]);
   });
@@ -70,7 +71,7 @@ describe("dindImage.advisories: refuse", () => {
   test("24.0.9 is still refused (BuildKit); a fixed release passes; a prebuilt cluster image is not built, so not judged by its dockerVersion", () => {
     expect(problemLines({ dindImage: { dockerVersion: "24.0.9", advisories: "refuse" } })).toEqual([expect.stringMatching(/CVE-2024-23651.*fixed in 25\.0\.2/)]);
     expect(parse({ dindImage: { dockerVersion: "25.0.5", sha256: "d".repeat(64), advisories: "refuse" } }).dindImage.advisories).toBe("refuse");
-    const prebuilt = { target: "kubernetes", dindImage: { advisories: "refuse" }, kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:25.0.5" } } };
+    const prebuilt = { target: "kubernetes", dindImage: { advisories: "refuse" }, registryPassword: "long-enough-secret", kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:25.0.5" } } };
     expect(parse(prebuilt).dindImage.dockerVersion).toBe("24.0.6");
   });
 });

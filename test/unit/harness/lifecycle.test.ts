@@ -5,7 +5,7 @@ import { destroy, preview, up } from "../../support/lifecycle/deployment";
 import { changes, formatPlan } from "../../support/lifecycle/plan";
 import { deletionOrder, dependentReplacements, emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
 import { recordingOps } from "../../support/lifecycle/recording-ops";
-import { stackConfig, stackNames, withOverrides } from "../../support/stack-config";
+import { deployableStack, stackConfig, stackNames, withOverrides } from "../../support/stack-config";
 
 describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () => {
   const base = stackConfig("ci");
@@ -99,10 +99,10 @@ describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () 
 
 test.each(stackNames())("stack %s: a second up with an unchanged config changes nothing (the program is deterministic)", async (stack) => {
   const ops = recordingOps();
-  const secretKeys = ["dind-stack:registryPassword", "dind-stack:registryProxyPassword"];
-  const first = await up({ stack, config: stackConfig(stack), secretKeys, state: emptyState(), ops });
+  const { config, secretKeys } = deployableStack(stack);
+  const first = await up({ stack, config, secretKeys, state: emptyState(), ops });
   ops.calls.length = 0;
-  const second = await up({ stack, config: stackConfig(stack), secretKeys, state: first.state, ops });
+  const second = await up({ stack, config, secretKeys, state: first.state, ops });
   expect(changes(second.steps)).toEqual([]);
   expect(ops.calls).toEqual([]);
 });

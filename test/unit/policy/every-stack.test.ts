@@ -2,12 +2,13 @@ import { containersOf } from "../../../policy/policies";
 import { judgeStack } from "../../../policy/stack-containers";
 import { readTrustedImages } from "../../../policy/trusted-images";
 import { runProgram } from "../../support/run-program";
-import { stackConfig, stackNames } from "../../support/stack-config";
+import { deployableStack, stackConfig, stackNames } from "../../support/stack-config";
 import { asPolicyResources, packFindings } from "./support/pack-harness";
 
 /** Each container of what the program declares for a stack, with the role the pack gives it (`-` for none). */
 async function rolesOf(stack: string): Promise<string[]> {
-  const run = await runProgram(stack, stackConfig(stack));
+  const { config, secretKeys } = deployableStack(stack);
+  const run = await runProgram(stack, config, secretKeys);
   const judged = judgeStack(asPolicyResources(stack, run.resources), readTrustedImages(stack));
   return judged.flatMap((resource) => resource.containers.map((container) => `${container.view.label}: ${container.role?.kind ?? "-"}`)).sort();
 }
@@ -16,7 +17,8 @@ async function rolesOf(stack: string): Promise<string[]> {
 // as soon as its file exists.
 describe.each(stackNames())("stack %s", (stack) => {
   test("what the program declares for it passes the whole policy pack; the only advisories are the engine's", async () => {
-    const run = await runProgram(stack, stackConfig(stack));
+    const { config, secretKeys } = deployableStack(stack);
+    const run = await runProgram(stack, config, secretKeys);
     const resources = asPolicyResources(stack, run.resources);
     // The pack saw the stack's containers (so passing means something) ...
     expect(resources.flatMap(containersOf).length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { POLICIES } from "../../../policy/policies";
 import { ResourceInput } from "../../../policy/resource-input";
 import { runProgram } from "../../support/run-program";
-import { stackConfig, stackNames } from "../../support/stack-config";
+import { deployableStack, stackNames } from "../../support/stack-config";
 import { analyze, analyzerInfo, analyzeStack, RunningPack, startPack } from "./support/analyzer-process";
 import { declared } from "./support/declare-resources";
 import { asPolicyResources } from "./support/pack-harness";
@@ -63,7 +63,8 @@ test("a socket mount is a mandatory violation per resource; the opt-in comes fro
 });
 
 test.each(stackNames())("every resource of stack %s passes, one by one and as a stack; engine advisories are advisory", async (stack) => {
-  const run = await runProgram(stack, stackConfig(stack));
+  const { config, secretKeys } = deployableStack(stack);
+  const run = await runProgram(stack, config, secretKeys);
   const resources = asPolicyResources(stack, run.resources);
   const perResource = (await Promise.all(resources.map((resource) => analyze(pack, resource)))).flat();
   expect(perResource.filter((diagnostic) => diagnostic.level === "mandatory")).toEqual([]);
