@@ -1,13 +1,13 @@
 // Scenario 3: durability. Restarts, crashes and replacements of the DinD daemon and the
 // registry lose nothing: registry content and the DinD image cache live in volumes, and
-// the daemon starts again after a crash (its stale pid file is cleared).
+// the daemon starts again after a crash, also when its stale pid files name live processes.
 import { objectNames } from "../../components/naming";
 import { ProgramRun } from "../support/run-program";
 import { named } from "../support/resource-queries";
 import { readyTimesMs } from "./support/daemon-log";
 import { deploy, recreate } from "./support/deploy";
 import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
-import { execOk, logsOf } from "./support/container-io";
+import { execOk } from "./support/container-io";
 import { engine } from "./support/engine";
 import { waitFor, waitHealthy } from "./support/waiting";
 import { figures } from "./support/figures";
@@ -71,13 +71,10 @@ describe("durability of the ci stack on a real engine", () => {
     expect(await innerCacheHasApp()).toBe(true);
   });
 
-  test("a crashed dockerd (SIGKILL) is restarted by the restart policy; its stale pid file is removed", async () => {
+  test("a crashed dockerd (SIGKILL) is restarted by the restart policy and keeps its cache", async () => {
     const before = await startedAt(names.daemonContainer);
-    const logBefore = await logsOf(names.daemonContainer);
     await execOk(names.daemonContainer, ["sh", "-c", 'kill -9 "$(cat /var/run/docker.pid)"']);
     figures.record("durable: daemon healthy after dockerd SIGKILL (restart policy)", (await restartedAndHealthy(names.daemonContainer, before)) / 1000, "s");
-    const logAfterCrash = (await logsOf(names.daemonContainer)).slice(logBefore.length);
-    expect(logAfterCrash).toMatch(/removed stale pid file \S*docker\.pid/);
     expect(await innerCacheHasApp()).toBe(true);
   });
 
@@ -98,6 +95,17 @@ describe("durability of the ci stack on a real engine", () => {
       return found.length >= 4 ? found : undefined;
     });
     times.forEach((ms, index) => figures.record(`durable: daemon start ${index + 1}, entrypoint to ready`, ms / 1000, "s"));
+  });
+
+  // A crash leaves dockerd's pid file behind, and in the restarted container its pid belongs to
+  // whatever runs there now; dockerd refuses to start while the pid in its file is alive (moby
+  // v20.10 pkg/pidfile: the pid's /proc entry exists). PID 1 of the restarted container
+  // (docker-init) stands for such a pid: it is alive in every container, and no daemon.
+  test("a crash that leaves a pid file naming a live process that is no daemon: the restarted daemon starts and keeps its cache", async () => {
+    const before = await startedAt(names.daemonContainer);
+    await execOk(names.daemonContainer, ["sh", "-c", 'dockerd=$(cat /var/run/docker.pid); echo 1 > /var/run/docker.pid; kill -9 "$dockerd"']);
+    await restartedAndHealthy(names.daemonContainer, before);
+    expect(await innerCacheHasApp()).toBe(true);
   });
 
   test("the registry keeps its content across a restart and a SIGKILL", async () => {
