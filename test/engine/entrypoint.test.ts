@@ -1,8 +1,8 @@
 // Scenario 5: the DinD image's start-up on a real engine, one behaviour at a time: the iptables
 // backend (detected, chosen, or read from DOCKER_IPTABLES_LEGACY as the official image reads it),
 // the kernel interfaces (securityfs, shared /, writable cgroups), TLS material reused across a
-// restart, the MTU, a user-supplied daemon.json, arguments for dockerd, overlay2 on the data
-// volume and the loud vfs warning off it. The cgroup v2 path is covered by the unit tests
+// restart, plain TCP only where the clients are, the MTU, a user-supplied daemon.json, arguments
+// for dockerd, overlay2 on the data volume and the loud vfs warning off it. The cgroup v2 path is covered by the unit tests
 // (these machines run cgroup v1).
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,6 +16,8 @@ import { waitFor, waitHealthy } from "./support/waiting";
 import { figures } from "./support/figures";
 import { grantPrivileges, privilegeMode } from "./support/privileges";
 import { readStandins } from "./support/standins";
+import { runToCompletion } from "./support/host-side";
+import { BUSYBOX_IMAGE, ensureBusybox, loadImageInto } from "./support/test-images";
 
 const PREFIX = "dind-stack-test-entry";
 let image: string;
@@ -204,6 +206,32 @@ describe("DinD start-up on a real engine", () => {
     expect(result.exitCode).toBe(0);
     expect(result.log).toContain("ran-instead");
     expect(result.log).not.toContain("starting: dockerd");
+  });
+
+  test("without TLS, port 2375 answers its network, never a nested container; the rule is what refuses them", async () => {
+    const container = await startDaemon("plain-eth0", { env: ["DOCKER_TLS_CERTDIR=", "DIND_PLAIN_TCP=eth0"] });
+    const address = (await engine.getContainer(container).inspect()).NetworkSettings.Networks.bridge.IPAddress;
+    await ensureBusybox();
+    const fromSibling = await runToCompletion({ Image: BUSYBOX_IMAGE, Cmd: ["wget", "-q", "-T", "5", "-O-", `http://${address}:2375/_ping`] });
+    expect(fromSibling.log.trim()).toBe("OK");
+    await loadImageInto(container, BUSYBOX_IMAGE);
+    // A nested container tries the daemon's own address and its nested bridge's gateway.
+    const probe = `for target in ${address} $(docker network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}'); do echo "$target: $(docker run --rm ${BUSYBOX_IMAGE} wget -q -T 3 -O- http://$target:2375/_ping 2>&1 || echo refused)"; done`;
+    const nested = (await execOk(container, ["sh", "-c", probe])).stdout;
+    expect(nested).not.toContain(": OK");
+    expect(nested.match(/refused/g)).toHaveLength(2);
+    // Without the entrypoint's rule, the nested container gets in.
+    await execOk(container, ["iptables", "-D", "INPUT", "-p", "tcp", "--dport", "2375", "!", "-i", "eth0", "-j", "DROP"]);
+    expect((await execOk(container, ["sh", "-c", probe])).stdout.match(/: OK/g)).toHaveLength(2);
+  });
+
+  test("without TLS for clients in the same pod, the daemon listens on 127.0.0.1 only", async () => {
+    const container = await startDaemon("plain-localhost", { env: ["DOCKER_TLS_CERTDIR=", "DIND_PLAIN_TCP=localhost"] });
+    const version = await execOk(container, ["docker", "-H", "tcp://127.0.0.1:2375", "version", "--format", "{{.Server.Version}}"]);
+    expect(version.stdout.trim()).toContain(readStandins().dockerVersion);
+    const address = (await engine.getContainer(container).inspect()).NetworkSettings.Networks.bridge.IPAddress;
+    const fromSibling = await runToCompletion({ Image: BUSYBOX_IMAGE, Cmd: ["sh", "-c", `wget -q -T 3 -O- http://${address}:2375/_ping 2>&1 || echo refused`] });
+    expect(fromSibling.log).toContain("refused");
   });
 
   test("on the data volume the inner storage driver is overlay2, with no vfs warning", async () => {
