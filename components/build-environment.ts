@@ -80,16 +80,25 @@ export class BuildEnvironment extends pulumi.ComponentResource {
         ? pulumi.secret(settings.registryPassword.apply((password) => dockerAuthConfig([addresses.network, addresses.host], auth.username, password)))
         : undefined;
     const common = { stack, names, image: image.imageRef, networkName: network.name, workloads: settings.workloads, dependsOn: [registry.container], dockerConfig };
+    // The workload of the stack's other mode, whose clients had the same container names.
+    const otherMode = (mode: "dind" | "dood") => {
+      const type = mode === "dind" ? "dind-stack:workloads:DindWorkload" : "dind-stack:workloads:DoodWorkload";
+      return { name: `${name}-${mode}`, urn: pulumi.createUrn(`${name}-${mode}`, type, this) };
+    };
     if (settings.mode === "dind") {
       const hubMirror = hubMirrorUrl(settings.registry, addresses.network);
-      const workload = new DindWorkload(`${name}-dind`, { ...common, daemon: settings.daemon, registryNetworkAddress: addresses.network, hubMirror }, { parent: this });
+      const workload = new DindWorkload(
+        `${name}-dind`,
+        { ...common, otherMode: otherMode("dood"), daemon: settings.daemon, registryNetworkAddress: addresses.network, hubMirror },
+        { parent: this },
+      );
       this.dockerHost = workload.dockerHost;
       this.certPath = workload.certPath;
       this.clientNames = workload.clientNames;
       this.pushRegistry = addresses.network;
       this.dataVolumes = [registry.storage, workload.dataVolumeName];
     } else {
-      const workload = new DoodWorkload(`${name}-dood`, { ...common, registryHostAddress: addresses.host }, { parent: this });
+      const workload = new DoodWorkload(`${name}-dood`, { ...common, otherMode: otherMode("dind"), registryHostAddress: addresses.host }, { parent: this });
       this.dockerHost = workload.dockerHost;
       this.certPath = "";
       this.clientNames = workload.clientNames;

@@ -125,7 +125,7 @@ describe("dependents of a resource replaced delete-first", () => {
     id: name,
     inputs: {},
     outputs: {},
-    options: { dependsOn: Object.values(propertyDependencies).flat(), propertyDependencies, deleteBeforeReplace: true, retainOnDelete: false, ignoreChanges: [] },
+    options: { dependsOn: Object.values(propertyDependencies).flat(), propertyDependencies, deleteBeforeReplace: true, retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], aliases: [] },
   });
   const network = entry("net", "docker:index/network:Network");
   const registry = entry("registry", "docker:index/container:Container", { networksAdvanced: ["urn:net"] });
