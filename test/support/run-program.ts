@@ -116,8 +116,8 @@ export function urnOf(stack: string, parent: string, type: string, name: string,
 
 /** The program's resource options changed before they reach the engine, to show what `pulumi up` does without them. */
 export interface ProgramVariant {
-  /** Sets deleteBeforeReplace to this value on every resource (false: create-first, whatever the provider asks for). */
-  deleteBeforeReplace?: false;
+  /** deleteBeforeReplace on every resource: false (create-first, whatever the provider asks for), or unset (the provider decides). */
+  deleteBeforeReplace?: false | "unset";
   /** Drops every alias. */
   aliases?: false;
   /** Drops every replaceOnChanges. */
@@ -150,9 +150,9 @@ function aliasSpecOf(alias: AliasMessage): AliasSpec {
 
 /** Applies a program variant to a registration request. */
 function applyVariant(request: RegisterRequest, variant: ProgramVariant | undefined): void {
-  if (variant?.deleteBeforeReplace === false) {
+  if (variant?.deleteBeforeReplace !== undefined) {
     request.setDeletebeforereplace(false);
-    request.setDeletebeforereplacedefined(true);
+    request.setDeletebeforereplacedefined(variant.deleteBeforeReplace === false);
   }
   if (variant?.aliases === false) request.setAliasesList([]);
   if (variant?.replaceOnChanges === false) request.setReplaceonchangesList([]);

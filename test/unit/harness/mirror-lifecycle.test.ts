@@ -61,17 +61,21 @@ describe("the lifecycle of a stack with a mirror list", () => {
     expect(ops.calls).toEqual([]);
   });
 
-  test("another image in an entry's archive loads, tags and pushes that entry alone, the new push before the old one is dropped", async () => {
+  test("another image in an entry's archive loads, tags and pushes that entry alone; the named push is replaced delete-first, which leaves the registry alone", async () => {
     const result = await deploy({ "dind-stack:mirror": mirror("nginx-2.tar") });
     expect(changes(result.steps)).toEqual([
       `replace ${nginx.load} [triggers]`,
       `replace ${nginx.tag} [sourceImage]`,
       `replace ${nginx.push} [triggers]`,
-      `delete ${nginx.push}`,
       `delete ${nginx.tag}`,
       `delete ${nginx.load}`,
     ]);
-    expect(ops.calls).toEqual([`create ${nginx.load}`, `create ${nginx.tag}`, `create ${nginx.push}`, `remove ${nginx.push}`, `remove ${nginx.tag}`, `remove ${nginx.load}`]);
+    // The bridge asks for delete-first for a RegistryImage whose name the program sets; its
+    // delete, with keepRemotely, removes nothing from the registry, so the old image is served
+    // until the new push lands.
+    expect(ops.calls).toEqual([`create ${nginx.load}`, `create ${nginx.tag}`, `remove ${nginx.push}`, `create ${nginx.push}`, `remove ${nginx.tag}`, `remove ${nginx.load}`]);
+    expect(result.steps.find((step) => step.name === nginx.push)?.deleteBeforeReplace).toBe(true);
+    expect(state.resources.find((entry) => entry.name === nginx.push)?.inputs.keepRemotely).toBe(true);
   });
 
   test("the same image under another archive path is loaded again, and nothing is pushed", async () => {

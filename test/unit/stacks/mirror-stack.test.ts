@@ -65,7 +65,7 @@ describe("a stack with a mirror list, registry auth and a restore archive", () =
     expect(parentName(named(run.resources, "ci-mirror"))).toBe("ci");
     const load = named(run.resources, nginx.load).inputs;
     expect(load.create).toBe(`docker load -i "$DIND_STACK_ARCHIVE" && docker image inspect --format '{{.Id}}' "$DIND_STACK_IMAGE_ID"`);
-    expect(load.environment).toEqual({ DIND_STACK_ARCHIVE: path.join(dir, "nginx.tar"), DIND_STACK_IMAGE_ID: savedImageId(NGINX) });
+    expect(load.environment).toEqual({ DOCKER_CONTEXT: "default", DIND_STACK_ARCHIVE: path.join(dir, "nginx.tar"), DIND_STACK_IMAGE_ID: savedImageId(NGINX) });
     expect(load.triggers).toEqual([savedImageId(NGINX)]);
     expect(named(run.resources, mysql.pull).inputs).toEqual({ name: "mysql:5.7", keepLocally: true });
   });
