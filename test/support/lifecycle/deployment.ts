@@ -226,8 +226,7 @@ async function deploy(request: DeploymentRequest, preview: boolean): Promise<Dep
     }
     if (!old) {
       const realized = await create(resource, complete);
-      const cause = replacedWith.get(resource.urn);
-      record(cause ? { ...identity, op: "replace", fields: [], deleteBeforeReplace: true, replacedWith: cause } : { ...identity, op: "create", fields: [] });
+      record({ ...identity, op: "create", fields: [] });
       return realized;
     }
     applyIgnoreChanges(resource, old);
