@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config/schema";
 import { DindImage } from "./dind-image/dind-image";
 import { ImageMirror, MirroredImage } from "./mirror/image-mirror";
+import { READ_ONLY_MIRROR_ADDRESS, ReadOnlyMirror } from "./mirror/read-only-mirror";
 import { planMirror } from "./mirror/mirror-plan";
 import { objectNames, stackLabels } from "./naming";
 import { dockerAuthConfig } from "./registry/htpasswd";
@@ -65,7 +66,7 @@ export class BuildEnvironment extends pulumi.ComponentResource {
         settings: settings.registry,
         stack,
         containerName: names.registryContainer,
-        volumeName: settings.registry.volumeName ?? `${names.prefix}-registry-data`,
+        volumeName: settings.registry.volumeName ?? names.registryDataVolume,
         networkName: network.name,
         password: settings.registryPassword,
         proxyPassword: settings.registryProxyPassword,
@@ -79,24 +80,60 @@ export class BuildEnvironment extends pulumi.ComponentResource {
       auth && settings.registryPassword
         ? pulumi.secret(settings.registryPassword.apply((password) => dockerAuthConfig([addresses.network, addresses.host], auth.username, password)))
         : undefined;
-    const common = { stack, names, image: image.imageRef, networkName: network.name, workloads: settings.workloads, dependsOn: [registry.container], dockerConfig };
+    // The mirror list: into the stack's registry (its local references; what an export carries)
+    // and, for the DinD daemons, into a read-only mirror registry: their Docker Hub mirror, which
+    // only `pulumi up` writes.
+    const mirror =
+      settings.mirror.length > 0
+        ? new ImageMirror(
+            `${name}-mirror`,
+            {
+              stack,
+              images: planMirror(settings.mirror),
+              registryHostAddress: addresses.host,
+              referenceRegistry: settings.mode === "dind" ? READ_ONLY_MIRROR_ADDRESS : addresses.host,
+              registryStorage: registry.storage,
+              auth: auth && settings.registryPassword ? { username: auth.username, password: settings.registryPassword } : undefined,
+              registry: registry.container,
+            },
+            { parent: this },
+          )
+        : undefined;
+    const readOnlyMirror =
+      mirror && settings.mode === "dind"
+        ? new ReadOnlyMirror(
+            `${name}-mirror-registry`,
+            {
+              stack,
+              containerName: names.mirrorContainer,
+              volumeName: names.mirrorDataVolume,
+              retainDataOnDelete: settings.registry.retainDataOnDelete,
+              registryImageId: registry.imageId,
+              networkName: network.name,
+              entries: mirror.loaded,
+            },
+            { parent: this },
+          )
+        : undefined;
+    const registries = [registry.container, ...(readOnlyMirror ? [readOnlyMirror.container] : [])];
+    const common = { stack, names, image: image.imageRef, networkName: network.name, workloads: settings.workloads, dependsOn: registries, dockerConfig };
     // The workload of the stack's other mode, whose clients had the same container names.
     const otherMode = (mode: "dind" | "dood") => {
       const type = mode === "dind" ? "dind-stack:workloads:DindWorkload" : "dind-stack:workloads:DoodWorkload";
       return { name: `${name}-${mode}`, urn: pulumi.createUrn(`${name}-${mode}`, type, this) };
     };
     if (settings.mode === "dind") {
-      const hubMirror = hubMirrorUrl(settings.registry, addresses.network);
+      const hubMirror = readOnlyMirror ? `http://${readOnlyMirror.address}` : hubMirrorUrl(settings.registry, addresses.network);
       const workload = new DindWorkload(
         `${name}-dind`,
-        { ...common, otherMode: otherMode("dood"), daemon: settings.daemon, registryNetworkAddress: addresses.network, hubMirror },
+        { ...common, otherMode: otherMode("dood"), daemon: settings.daemon, registryNetworkAddress: addresses.network, hubMirror, mirrorAddress: readOnlyMirror?.address },
         { parent: this },
       );
       this.dockerHost = workload.dockerHost;
       this.certPath = workload.certPath;
       this.clientNames = workload.clientNames;
       this.pushRegistry = addresses.network;
-      this.dataVolumes = [registry.storage, workload.dataVolumeName];
+      this.dataVolumes = [registry.storage, workload.dataVolumeName, ...(readOnlyMirror ? [readOnlyMirror.volumeName] : [])];
     } else {
       const workload = new DoodWorkload(`${name}-dood`, { ...common, otherMode: otherMode("dind"), registryHostAddress: addresses.host }, { parent: this });
       this.dockerHost = workload.dockerHost;
@@ -109,22 +146,6 @@ export class BuildEnvironment extends pulumi.ComponentResource {
     this.registryNetworkAddress = registry.networkAddress;
     this.dindImageName = image.imageName;
     this.dindImageRef = image.imageRef;
-    const mirror =
-      settings.mirror.length > 0
-        ? new ImageMirror(
-            `${name}-mirror`,
-            {
-              stack,
-              images: planMirror(settings.mirror),
-              registryHostAddress: addresses.host,
-              referenceRegistry: this.pushRegistry,
-              registryStorage: registry.storage,
-              auth: auth && settings.registryPassword ? { username: auth.username, password: settings.registryPassword } : undefined,
-              registry: registry.container,
-            },
-            { parent: this },
-          )
-        : undefined;
     this.mirroredImages = mirror?.images ?? pulumi.output([]);
     // The host's engine pushes to the registry's host address in DooD mode and for the mirror list.
     this.hostDaemonJson = settings.mode === "dood" || mirror ? (doodDaemonJsonSnippet(addresses.host) ?? "") : "";

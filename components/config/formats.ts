@@ -79,6 +79,9 @@ export const dockerdFlag = () => matching(/^--[a-z][a-z0-9-]*(?:=.*)?$/, 'a dock
 /** A Kubernetes resource quantity such as `20Gi`. */
 export const k8sQuantity = () => matching(/^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as "20Gi"');
 
+/** A size in bytes with an optional decimal or binary unit, such as `500Mi` or `100Gi`. */
+export const byteSize = () => matching(/^\d+(?:k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'a size such as "500Mi" or "100Gi" (bytes; units k, M, G, T, Ki, Mi, Gi, Ti)');
+
 /** A CPU or memory quantity, which may be in thousandths (`500m` CPU). */
 export const resourceQuantity = () => matching(/^\d+(?:\.\d+)?(?:m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as "500m" or "1Gi"');
 

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { readSavedImages } from "../mirror/saved-images";
 import { registryArchiveProblem } from "../registry/storage-archive";
+import { readStackFile } from "../../scripts/stack-files";
+import { secureLeafPaths } from "./secure-leaves";
 import { NAMESPACE, Settings } from "./schema";
 import { namespaceValues, parseSettings } from "./parse-settings";
 
@@ -20,11 +22,14 @@ function isDirectory(candidate: string): boolean {
 
 /** Reads and validates the current stack's `dind-stack` config; throws a ConfigError listing every problem. */
 export function loadSettings(): Settings {
-  return parseSettings(pulumi.getStack(), namespaceValues(pulumi.runtime.allConfig()), {
+  const stack = pulumi.getStack();
+  const stackFile = readStackFile(stack);
+  return parseSettings(stack, namespaceValues(pulumi.runtime.allConfig()), {
     isFile,
     isDirectory,
     savedImages: readSavedImages,
     registryArchiveProblem,
     isSecret: (name) => isConfigSecret(`${NAMESPACE}:${name}`),
+    secureLeaves: (name) => (stackFile ? secureLeafPaths(stackFile.config[`${NAMESPACE}:${name}`]) : undefined),
   });
 }

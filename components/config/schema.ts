@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as formats from "./formats";
-import { choice, envMap, flag, integer, listOf, section } from "./kinds";
+import { choice, envMap, flag, integer, listOf, section, secretCapable } from "./kinds";
 import { allowing } from "./words";
 
 // Every key of the `dind-stack` namespace: its type, default (`prefault`: the value used as if
@@ -14,7 +14,12 @@ export const NAMESPACE = "dind-stack";
 const dindImage = section({
   dockerVersion: formats.dockerVersion().prefault("24.0.6").describe("Version of the static Docker binaries baked into the DinD image."),
   arch: choice(["x86_64", "aarch64"]).prefault("x86_64").describe("Architecture of the static binaries (download folder name)."),
-  sha256: formats.sha256().optional().describe("sha256 of docker-<version>.tgz; pinned by default only for 24.0.6/x86_64, required otherwise."),
+  sha256: formats.sha256().optional().describe("sha256 of docker-<version>.tgz; pinned by default for 24.0.6 (x86_64) and 24.0.9 (x86_64, aarch64), required otherwise."),
+  advisories: choice(["warn", "refuse"])
+    .prefault("warn")
+    .describe(
+      "What a known security advisory of dockerVersion (docs/advisories.md) does: warn (a warning at preview and up, an advisory finding of the policy pack) or refuse (a config error, and a mandatory violation of the pack).",
+    ),
   downloadUrl: formats
     .httpUrl()
     .prefault("https://download.docker.com/linux/static/stable")
@@ -60,6 +65,10 @@ const registry = section({
     .describe(
       "registry.tar.gz-style archive of a registry's storage (docker/registry/v2/... at its top, as scripts/export-registry.sh writes it), extracted into the named volume before the registry starts, once: only while the volume holds no registry data.",
     ),
+  restoreSizeLimit: formats
+    .byteSize()
+    .prefault("100Gi")
+    .describe("Most that registry.restoreArchive may unpack to; a larger archive is refused before anything is extracted."),
   retainDataOnDelete: flag().prefault(true).describe("Keep the registry's data volume when the stack is destroyed."),
   deleteEnabled: flag().prefault(true).describe("Allow deleting manifests through the API (needed for cleanup and garbage collection)."),
   auth: section({
@@ -121,7 +130,7 @@ const daemon = section({
 const client = section({
   name: formats.dnsLabel().describe("Name of this client group; containers are named dind-stack-<stack>-<name>-<n>."),
   image: formats.imageReference().optional().describe("Client image (must contain sh and the docker CLI); defaults to the DinD image."),
-  command: listOf(formats.nonEmpty(), 100, 1)
+  command: secretCapable(listOf(secretCapable(formats.nonEmpty()), 100, 1))
     .prefault(["sleep", "infinity"])
     .describe("Command the client runs once the daemon is ready (an empty one would only restart forever)."),
   env: envMap().prefault({}).describe("Extra environment variables."),
@@ -236,8 +245,22 @@ export const SCHEMA = section({
 /** The keys whose values must be set as Pulumi secrets. */
 export const SECRET_KEYS = ["registryPassword", "registryProxyPassword", "dindImagePassword"] as const;
 
+/** The keys that may hold secrets: the passwords, and the workloads section (client env values and commands). */
+export const KEYS_HOLDING_SECRETS: readonly string[] = [...SECRET_KEYS, "workloads"];
+
+/** What the schema alone makes of a stack's config. */
+export type ParsedConfig = z.output<typeof SCHEMA>;
+
 /** Settings parsed from one stack's config, every default applied; passwords are secret Outputs. */
-export type Settings = z.output<typeof SCHEMA>;
+export type Settings = ParsedConfig & {
+  workloads: {
+    /**
+     * True when `dind-stack:workloads` holds a secret (set with `pulumi config set --secret --path`):
+     * every client's env values and command are then Pulumi secrets wherever they land.
+     */
+    clientValuesSecret: boolean;
+  };
+};
 
 /** Settings of the DinD image. */
 export type DindImageSettings = Settings["dindImage"];

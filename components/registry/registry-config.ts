@@ -49,6 +49,24 @@ export function registryConfig(settings: RegistrySettings, proxyPassword?: strin
 }
 
 /**
+ * The configuration of a registry that only serves: distribution's read-only maintenance mode
+ * refuses every push and delete (405), and nothing is purged, so its storage may be mounted
+ * read-only. The stack's mirror registry runs with it.
+ */
+export function readOnlyRegistryConfig(): Record<string, unknown> {
+  return {
+    version: 0.1,
+    log: { fields: { service: "mirror" } },
+    storage: {
+      filesystem: { rootdirectory: "/var/lib/registry" },
+      cache: { blobdescriptor: "inmemory" },
+      maintenance: { readonly: { enabled: true }, uploadpurging: { enabled: false } },
+    },
+    http: { addr: `:${REGISTRY_CONTAINER_PORT}`, headers: { "X-Content-Type-Options": ["nosniff"] } },
+  };
+}
+
+/**
  * Healthcheck of the registry: /v2/ answers 200, or 401 when authentication is on.
  * Uses wget, which the registry:2 image (busybox) has.
  */

@@ -8,7 +8,9 @@ import { NAMED_CONTAINER_OPTIONS, REGISTRY_STOP_SECONDS } from "../container-opt
 import { dockerCliEnvironment } from "../docker-cli";
 import { stackLabels } from "../naming";
 import { REGISTRY_CONTAINER_PORT, registryAddresses } from "./addresses";
+import { quantityValue } from "../kubernetes/quantity";
 import { htpasswdLine } from "./htpasswd";
+import { inspectArchive } from "./storage-archive";
 import { HTPASSWD_PATH, REGISTRY_CONFIG_PATH, REGISTRY_FILE_MODE, REGISTRY_HEALTHCHECK, registryConfig } from "./registry-config";
 
 /** Where the registry keeps its data inside its container. */
@@ -52,6 +54,8 @@ export class Registry extends pulumi.ComponentResource {
   readonly container: docker.Container;
   /** Where the data lives: the data volume's name, or the host directory (registry.hostPath). */
   readonly storage: pulumi.Output<string>;
+  /** The registry image's ID (the mirror registry runs it too). */
+  readonly imageId: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:registry:Registry", name, {}, opts);
@@ -95,7 +99,8 @@ export class Registry extends pulumi.ComponentResource {
     this.hostAddress = addresses.host;
     this.networkAddress = addresses.network;
     this.storage = storage.name;
-    this.registerOutputs({ hostAddress: this.hostAddress, networkAddress: this.networkAddress, storage: this.storage });
+    this.imageId = image.imageId;
+    this.registerOutputs({ hostAddress: this.hostAddress, networkAddress: this.networkAddress, storage: this.storage, imageId: this.imageId });
   }
 
   /** An existing host directory, bind-mounted as it is; the stack never creates or deletes it. */
@@ -134,6 +139,8 @@ export class Registry extends pulumi.ComponentResource {
                 ...dockerCliEnvironment(),
                 DIND_STACK_STACK: args.stack,
                 DIND_STACK_RESTORE_ARCHIVE: path.resolve(archive),
+                // The archive the config check read; the restore refuses a file changed since.
+                DIND_STACK_RESTORE_SHA256: inspectArchive(archive, quantityValue(args.settings.restoreSizeLimit)).sha256,
                 DIND_STACK_RESTORE_VOLUME: volume.name,
                 DIND_STACK_RESTORE_IMAGE: image.imageId,
                 DIND_STACK_RESTORE_SCRIPT: RESTORE_SCRIPTS.container,

@@ -66,6 +66,7 @@ export function declareClients(
     readyTimeoutSeconds: args.workloads.readyTimeoutSeconds,
     connection,
     dockerConfig: args.dockerConfig,
+    secretValues: args.workloads.clientValuesSecret,
   });
   // Fixed container names (dind-stack-<stack>-<group>-<n>): a replacement must remove the old
   // container before creating the new one (NAMED_CONTAINER_OPTIONS).

@@ -19,15 +19,15 @@ export interface DaemonJson {
 }
 
 /**
- * daemon.json for the DinD daemons: the stack's registry (by its in-network address) plus
- * any configured extra registries are insecure, nothing else. The stack's registry, when it
- * can serve as one (`hubMirror`), is the first Docker Hub mirror, before the configured ones.
- * `hosts` is never written, since the entrypoint passes --host and dockerd refuses a setting
- * made twice.
+ * daemon.json for the DinD daemons: the stack's registries (by their in-network addresses: the
+ * registry, and the mirror registry when there is one) plus any configured extra registries are
+ * insecure, nothing else. The stack's Docker Hub mirror, when it has one (`hubMirror`), comes
+ * first, before the configured mirrors. `hosts` is never written, since the entrypoint passes
+ * --host and dockerd refuses a setting made twice.
  */
-export function renderDaemonJson(daemon: DaemonSettings, stackRegistry: string, hubMirror?: string): DaemonJson {
+export function renderDaemonJson(daemon: DaemonSettings, stackRegistries: readonly string[], hubMirror?: string): DaemonJson {
   const json: DaemonJson = {
-    "insecure-registries": [...new Set([stackRegistry, ...daemon.insecureRegistries])],
+    "insecure-registries": [...new Set([...stackRegistries, ...daemon.insecureRegistries])],
     "log-driver": "json-file",
     "log-opts": { "max-size": daemon.logOpts.maxSize, "max-file": String(daemon.logOpts.maxFile) },
   };

@@ -14,8 +14,10 @@ export interface DindWorkloadArgs extends WorkloadArgs {
   daemon: DaemonSettings;
   /** The registry as containers on the network reach it, e.g. `registry:5000`. */
   registryNetworkAddress: string;
-  /** The stack's registry as the daemons' Docker Hub mirror, e.g. `http://registry:5000`, when it can serve as one. */
+  /** The daemons' Docker Hub mirror, e.g. `http://mirror:5000`, when the stack has one. */
   hubMirror?: string;
+  /** The read-only mirror registry's address, e.g. `mirror:5000`, when the stack has one (its images are pulled by it too). */
+  mirrorAddress?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export class DindWorkload extends pulumi.ComponentResource {
     const { daemon, workloads, names } = args;
     const dataVolume = new docker.Volume(
       `${name}-data`,
-      { name: workloads.dataVolumeName ?? `${names.prefix}-dind-data`, labels: stackLabels(args.stack, "dind-data") },
+      { name: workloads.dataVolumeName ?? names.dindDataVolume, labels: stackLabels(args.stack, "dind-data") },
       // The daemon's image and build cache. Deleted only on destroy with retainDataOnDelete: false;
       // renaming it (workloads.dataVolumeName) leaves this one in place while retained, and
       // otherwise deletes it only after the daemon runs on the new one (create-first: the
@@ -65,7 +67,7 @@ export class DindWorkload extends pulumi.ComponentResource {
         networkName: args.networkName,
         dataVolume: dataVolume.name,
         certsVolume: certsVolume?.name ?? "",
-        daemonJson: renderDaemonJson(daemon, args.registryNetworkAddress, args.hubMirror),
+        daemonJson: renderDaemonJson(daemon, [args.registryNetworkAddress, ...(args.mirrorAddress ? [args.mirrorAddress] : [])], args.hubMirror),
       }),
       // A fixed container name (and network alias): a replacement (new image, daemon.json, flags)
       // must remove the old daemon before creating the new one; one that never became healthy is

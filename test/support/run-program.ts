@@ -198,6 +198,14 @@ function recordOptions(stack: string, run: RunOptions, fail: (error: Error) => v
     });
     return register(request, callback);
   };
+  // A program that failed can leave a component's registerOutputs in flight; it reaches the
+  // next run's monitor, which does not know the URN. It belongs to no resource of this run.
+  const monitorWithOutputs = monitor as unknown as { registerResourceOutputs: (request: { getUrn(): string }, callback: (error: unknown, response?: unknown) => void) => unknown };
+  const registerOutputs = monitorWithOutputs.registerResourceOutputs.bind(monitor);
+  monitorWithOutputs.registerResourceOutputs = (request, callback) => {
+    const ofThisRun = [...recorded.values()].some((entry) => entry.urn === request.getUrn());
+    return ofThisRun ? registerOutputs(request, callback) : callback(null, {});
+  };
   return recorded;
 }
 

@@ -135,7 +135,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "section given as a string",
     { registry: "registry:2" },
-    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy',
+    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, restoreSizeLimit, retainDataOnDelete, deleteEnabled, auth, proxy',
   ],
   ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
   ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],
@@ -233,7 +233,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "one volume for registry and daemon",
     { registry: { volumeName: "shared" }, workloads: { dataVolumeName: "shared" } },
-    'dind-stack:workloads.dataVolumeName: got "shared", the volume dind-stack:registry.volumeName names too; allowed: a volume of its own (the daemon\'s data and the registry\'s must not mix)',
+    'dind-stack:workloads.dataVolumeName: got "shared", the name of this stack\'s registry data volume (dind-stack:registry.volumeName); allowed: a volume for the DinD daemon data alone (not this stack\'s shared, dind-stack-test-dind-certs, dind-stack-test-mirror-data, nor another stack\'s dind-stack-<stack>-... volumes)',
   ],
   ["list given as a string", { daemon: { dns: "1.1.1.1" } }, 'dind-stack:daemon.dns: got "1.1.1.1"; allowed: a list of at most 3 items, each an IPv4 or IPv6 address'],
   [

@@ -12,6 +12,7 @@ describe("parsing a stack's config", () => {
       dockerVersion: "24.0.6",
       arch: "x86_64",
       sha256: undefined,
+      advisories: "warn",
       downloadUrl: "https://download.docker.com/linux/static/stable",
       localTarball: undefined,
       baseImage: "debian:bookworm-slim",
@@ -27,6 +28,7 @@ describe("parsing a stack's config", () => {
       bindAddress: "127.0.0.1",
       allowUnauthenticatedExposure: false,
       alias: "registry",
+      restoreSizeLimit: "100Gi",
       retainDataOnDelete: true,
       deleteEnabled: true,
     });
@@ -78,7 +80,7 @@ describe("parsing a stack's config", () => {
       [
         'stack "ci" has 4 config problems; nothing was deployed:',
         "  - dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535",
-        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy",
+        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, restoreSizeLimit, retainDataOnDelete, deleteEnabled, auth, proxy",
         "  - dind-stack:daemon.mtu: got 1; allowed: an integer from 576 to 65535",
         '  - dind-stack:mode: got "dood" without dind-stack:workloads.allowDood: true; allowed: "dind", or "dood" once the stack opts in (DooD mounts the host\'s Docker socket: root on the host)',
       ].join("\n"),

@@ -56,6 +56,23 @@ config:
   expect(complaints(text)).toEqual([]);
 });
 
+test("a client's env value and command words may be stored encrypted (pulumi config set --secret --path); its name may not", () => {
+  const text = (name: string) => `
+config:
+  dind-stack:workloads:
+    clients:
+      - name: ${name}
+        env:
+          RUNNER_TOKEN:
+            secure: v1:dG9rZW4=:bm9uY2U=
+        command:
+          - register
+          - secure: v1:dG9rZW4y:bm9uY2U=
+`;
+  expect(complaints(text("runner"))).toEqual([]);
+  expect(complaints(text("\n          secure: v1:bmFtZQ==:bm9uY2U="))).not.toEqual([]);
+});
+
 test.each([
   ["an unknown dind-stack key", "dind-stack:registy:\n    port: 5000", "/config property name must be valid (dind-stack:registy)"],
   ["an unknown nested key", "dind-stack:daemon:\n    tsl: true", "/config/dind-stack:daemon must NOT have additional properties"],

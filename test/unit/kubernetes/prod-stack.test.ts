@@ -168,8 +168,8 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       mtu: 1400,
       "log-driver": "json-file",
       "log-opts": { "max-size": "20m", "max-file": "3" },
-      // The stack's registry is the daemons' Docker Hub mirror, as on a Docker host.
-      "registry-mirrors": [`http://${SERVICE_ADDRESS}`],
+      // No Docker Hub mirror: the runners push to the registry, so a mirror there would let one
+      // runner change what every other runner's `FROM <Hub image>` pulls.
     });
     // A changed daemon.json changes the pod template, so the pods roll.
     expect(inputs("prod-runners-runner").spec.template.metadata.annotations["org.dind-stack.daemon-json-sha256"]).toBe(createHash("sha256").update(daemonJson).digest("hex").slice(0, 16));
@@ -199,7 +199,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
 
   test("the DinD image is built here and pushed to the registry the nodes pull from; the pods use what was pushed", () => {
     const image = named(run.resources, "prod-dind-image-image");
-    expect(image.inputs).toMatchObject({ imageName: "registry.example.com/platform/dind:24.0.6-prod", skipPush: false, registry: { server: "registry.example.com" } });
+    expect(image.inputs).toMatchObject({ imageName: "registry.example.com/platform/dind:25.0.5-prod", skipPush: false, registry: { server: "registry.example.com" } });
     const set = named(run.resources, "prod-runners-runner");
     expect(registeredAfter(set, image)).toBe(true);
     const ref = (run.outputs.dindImage as { ref: string }).ref;
@@ -223,7 +223,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       pushRegistry: SERVICE_ADDRESS,
       dockerHost: "tcp://localhost:2376",
       dockerCertPath: "/certs/client",
-      dindImage: { name: "registry.example.com/platform/dind:24.0.6-prod", ref: expect.stringMatching(/^sha256:/) },
+      dindImage: { name: "registry.example.com/platform/dind:25.0.5-prod", ref: expect.stringMatching(/^sha256:/) },
       runnerWorkloads: ["statefulset/runner"],
       dataVolumes: [`${REGISTRY_NS}/registry-data`, `${RUNNERS_NS}/docker-data-runner-0`, `${RUNNERS_NS}/docker-data-runner-1`, `${RUNNERS_NS}/docker-data-runner-2`],
       hostDaemonJson: "",

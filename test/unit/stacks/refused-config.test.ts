@@ -22,7 +22,7 @@ test("a bad stack config stops the program before any resource is declared, list
   expect(await refused("ci", config)).toEqual({
     message: [
       'stack "ci" has 2 config problems; nothing was deployed:',
-      '  - dind-stack:registry.bindAddres: unknown key (did you mean "bindAddress"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy',
+      '  - dind-stack:registry.bindAddres: unknown key (did you mean "bindAddress"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, restoreSizeLimit, retainDataOnDelete, deleteEnabled, auth, proxy',
       "  - dind-stack:daemon.mtu: got 99999; allowed: an integer from 576 to 65535",
     ].join("\n"),
     declared: [],

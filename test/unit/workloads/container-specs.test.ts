@@ -16,7 +16,7 @@ function daemonArgs(config: Record<string, unknown>) {
     networkName: "net",
     dataVolume: "data",
     certsVolume: "certs",
-    daemonJson: renderDaemonJson(settings.daemon, "registry:5000"),
+    daemonJson: renderDaemonJson(settings.daemon, ["registry:5000"]),
   });
 }
 
@@ -70,6 +70,7 @@ describe("client containers", () => {
       readyTimeoutSeconds: 90,
       connection,
       dockerConfig,
+      secretValues: false,
     });
   }
 
