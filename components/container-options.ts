@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The resource options of every container the stack names (daemon, registry, clients).
+ * The resource options of every container the stack names (daemon, registry, mirror registry, clients).
  *
  * - deleteBeforeReplace: a fixed name (and the registry's fixed host port) cannot exist twice,
  *   so the old container goes first. pulumi-docker asks for that by itself, but only when its
