@@ -1,15 +1,17 @@
 // dind-stack: one stack per environment (stacks/Pulumi.<stack>.yaml). The config is
-// validated as a whole before anything is declared; then the build environment is declared
-// on the stack's target: the Docker engine (local, or DOCKER_HOST / docker:host), or an
-// existing Kubernetes cluster.
+// validated as a whole before anything is declared (a Docker context is refused: see
+// components/docker-cli.ts); then the build environment is declared on the stack's target: the
+// Docker engine (local, or DOCKER_HOST / docker:host), or an existing Kubernetes cluster.
 import * as pulumi from "@pulumi/pulumi";
 import { BuildEnvironment } from "./components/build-environment";
 import { loadSettings } from "./components/config/load-settings";
+import { requireOneEngine } from "./components/docker-cli";
 import { KubernetesEnvironment } from "./components/kubernetes/kubernetes-environment";
 import { usageHint } from "./components/usage-hint";
 
 const stack = pulumi.getStack();
 const settings = loadSettings();
+requireOneEngine(stack);
 
 const onDocker = settings.target === "docker" ? new BuildEnvironment(stack, { settings, stack }) : undefined;
 const onCluster = settings.target === "kubernetes" ? new KubernetesEnvironment(stack, { settings, stack }) : undefined;

@@ -117,11 +117,16 @@ export class BuildEnvironment extends pulumi.ComponentResource {
         : undefined;
     const registries = [registry.container, ...(readOnlyMirror ? [readOnlyMirror.container] : [])];
     const common = { stack, names, image: image.imageRef, networkName: network.name, workloads: settings.workloads, dependsOn: registries, dockerConfig };
+    // The workload of the stack's other mode, whose clients had the same container names.
+    const otherMode = (mode: "dind" | "dood") => {
+      const type = mode === "dind" ? "dind-stack:workloads:DindWorkload" : "dind-stack:workloads:DoodWorkload";
+      return { name: `${name}-${mode}`, urn: pulumi.createUrn(`${name}-${mode}`, type, this) };
+    };
     if (settings.mode === "dind") {
       const hubMirror = readOnlyMirror ? `http://${readOnlyMirror.address}` : hubMirrorUrl(settings.registry, addresses.network);
       const workload = new DindWorkload(
         `${name}-dind`,
-        { ...common, daemon: settings.daemon, registryNetworkAddress: addresses.network, hubMirror, mirrorAddress: readOnlyMirror?.address },
+        { ...common, otherMode: otherMode("dood"), daemon: settings.daemon, registryNetworkAddress: addresses.network, hubMirror, mirrorAddress: readOnlyMirror?.address },
         { parent: this },
       );
       this.dockerHost = workload.dockerHost;
@@ -130,7 +135,7 @@ export class BuildEnvironment extends pulumi.ComponentResource {
       this.pushRegistry = addresses.network;
       this.dataVolumes = [registry.storage, workload.dataVolumeName, ...(readOnlyMirror ? [readOnlyMirror.volumeName] : [])];
     } else {
-      const workload = new DoodWorkload(`${name}-dood`, { ...common, registryHostAddress: addresses.host }, { parent: this });
+      const workload = new DoodWorkload(`${name}-dood`, { ...common, otherMode: otherMode("dind"), registryHostAddress: addresses.host }, { parent: this });
       this.dockerHost = workload.dockerHost;
       this.certPath = "";
       this.clientNames = workload.clientNames;

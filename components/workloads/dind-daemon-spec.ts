@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DaemonSettings, WorkloadSettings } from "../config/schema";
+import { DAEMON_STOP_SECONDS } from "../container-options";
 import { stackLabels } from "../naming";
 import { DaemonJson } from "./daemon-json";
 import { CERT_DIR, CLIENT_CERT_DIR } from "./connections";
@@ -72,6 +73,9 @@ export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: Workl
     healthcheck: DIND_HEALTHCHECK,
     wait: true,
     waitTimeout: 180,
+    // dockerd gets time to stop its containers and finish: a clean shutdown on replace and destroy.
+    stopTimeout: DAEMON_STOP_SECONDS,
+    destroyGraceSeconds: DAEMON_STOP_SECONDS,
     labels: stackLabels(context.stack, "dind-daemon"),
   };
 }

@@ -1,7 +1,7 @@
 import { destroy, preview, up, DeploymentFailed, DeploymentResult } from "../../support/lifecycle/deployment";
 import { Step } from "../../support/lifecycle/plan";
-import { emptyState, StackState } from "../../support/lifecycle/stack-state";
-import { ProgramRun, RecordedResource } from "../../support/run-program";
+import { emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
+import { ProgramRun, ProgramVariant, RecordedResource } from "../../support/run-program";
 import { stackConfig, withOverrides } from "../../support/stack-config";
 import { engineOps } from "./engine-ops";
 import { privilegeMode } from "./privileges";
@@ -76,21 +76,21 @@ export class TestStack {
     }
   }
 
-  private deployment(withoutDeleteBeforeReplace = false) {
+  private deployment(variant?: ProgramVariant) {
     return {
       stack: this.request.stack,
       config: configOf({ ...this.request, overrides: this.overrides }),
       secretKeys: this.request.secretKeys,
       state: this.state,
       ops: this.ops,
-      withoutDeleteBeforeReplace,
+      variant,
     };
   }
 
-  /** `pulumi up` with the current config; on failure the state keeps what completed. */
-  async up(options: { withoutDeleteBeforeReplace?: boolean } = {}): Promise<DeploymentResult> {
+  /** `pulumi up` with the current config (and the program's options changed by `variant`); on failure the state keeps what completed. */
+  async up(variant?: ProgramVariant): Promise<DeploymentResult> {
     try {
-      const result = await up(this.deployment(options.withoutDeleteBeforeReplace));
+      const result = await up(this.deployment(variant));
       this.state = result.state;
       return result;
     } catch (error) {
@@ -104,11 +104,21 @@ export class TestStack {
     return preview(this.deployment());
   }
 
-  /** `pulumi destroy`. */
+  /** `pulumi destroy`; on failure the state keeps what was not deleted. */
   async destroy(): Promise<Step[]> {
-    const result = await destroy(this.state, this.ops);
-    this.state = result.state;
-    return result.steps;
+    try {
+      const result = await destroy(this.state, this.ops);
+      this.state = result.state;
+      return result.steps;
+    } catch (error) {
+      if (error instanceof DeploymentFailed) this.state = error.state;
+      throw error;
+    }
+  }
+
+  /** The state's entry of the resource with this logical name (the current one, not a pending delete). */
+  entry(name: string): StateEntry | undefined {
+    return this.state.resources.find((entry) => entry.name === name && !entry.delete);
   }
 }
 
