@@ -60,6 +60,8 @@ export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: Workl
     cgroupnsMode: "private",
     envs: [
       `DOCKER_TLS_CERTDIR=${daemon.tls ? CERT_DIR : ""}`,
+      // Without TLS, plain TCP answers only the stack's network (eth0), never nested containers.
+      ...(daemon.tls ? [] : ["DIND_PLAIN_TCP=eth0"]),
       `DOCKER_TLS_SAN=DNS:${workloads.daemonAlias},DNS:${context.containerName}`,
       `DIND_DAEMON_JSON=${JSON.stringify(context.daemonJson)}`,
       ...iptablesEnv(daemon.iptables),
