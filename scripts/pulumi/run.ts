@@ -1,6 +1,7 @@
-// Runs the Pulumi CLI for one stack: `npm run preview|up|destroy|outputs -- --stack <name> [flags]`.
-// Decides the backend, checks the passphrase, finds a CLI (PATH, else the version the `pulumi`
-// npm package pins, from PULUMI_HOME or downloaded), then runs it. Logs each decision.
+// Runs the Pulumi CLI: `npm run preview|up|destroy|outputs -- --stack <name> [flags]` for one
+// stack, `npm run pulumi -- <any pulumi arguments>` for any command. Decides the backend, checks
+// the passphrase of a named stack, finds a CLI (PATH, else the version the `pulumi` npm package
+// pins, from PULUMI_HOME or downloaded), then runs it. Logs each decision.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -49,17 +50,18 @@ async function cliBinary(): Promise<CliSource> {
 async function main(): Promise<void> {
   let invocation;
   try {
-    invocation = parseArgs(process.argv.slice(2), listStacks());
+    invocation = parseArgs(process.argv.slice(2), listStacks(), process.env);
   } catch (error) {
     if (error instanceof UsageError) fail(error.message, 2);
     throw error;
   }
   const { stack } = invocation;
-  log(`stack ${stack}: ${path.relative(PROJECT_DIR, stackFilePath(stack))}`);
+  if (stack) log(`stack ${stack}: ${path.relative(PROJECT_DIR, stackFilePath(stack))}`);
+  else log("no --stack: a command that needs a stack uses the one `pulumi stack select` chose");
   const backend = chooseBackend(process.env, projectSettings().backendUrl);
   if (backend) {
     log(`backend: ${backend.url} (from ${backend.source}${backend.source === "Pulumi.yaml" ? "; set PULUMI_BACKEND_URL for another" : ""})`);
-    const problem = usesPassphrase(backend, readStackFile(stack)?.secretsProvider) ? missingPassphrase(process.env, stack, backend) : undefined;
+    const problem = stack && usesPassphrase(backend, readStackFile(stack)?.secretsProvider) ? missingPassphrase(process.env, stack, backend) : undefined;
     if (problem) fail(problem, 1);
   } else {
     log("backend: the one `pulumi login` chose (no PULUMI_BACKEND_URL, none in Pulumi.yaml)");
