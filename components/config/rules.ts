@@ -3,7 +3,7 @@ import { checkAdvisories } from "./advisory-rules";
 import { registryAuthByDefault } from "./cluster-defaults";
 import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
 import { SavedImage } from "../mirror/saved-images";
-import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
+import { checkMirrorArchives, checkMirrorNames, checkMirrorPulls, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
 import { pinnedDockerSha256 } from "./pins";
 import { KeyPath } from "./key-path";
@@ -222,6 +222,7 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },
+  { reads: ["mirror[].source", "mirror[].archive"], check: checkMirrorPulls },
   { reads: ["target", "mirror", "registry.proxy"], check: checkMirrorTarget },
   { reads: ["target", "registry", "workloads.daemonAlias", "workloads.dataVolumeName", "kubernetes"], check: (settings, _context, problems) => checkTargetKeys(settings, problems) },
 ];

@@ -125,7 +125,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "image reference with uppercase",
     { registry: { image: "Registry:2" } },
-    'dind-stack:registry.image: got "Registry:2"; allowed: an image reference such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim"',
+    'dind-stack:registry.image: got "Registry:2"; allowed: an image reference with a tag other than latest, or a digest, such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim" (without a tag Docker takes the moving tag latest)',
   ],
   ["download URL not http", { dindImage: { downloadUrl: "ftp://mirror.example/docker" } }, 'dind-stack:dindImage.downloadUrl: got "ftp://mirror.example/docker"; allowed: an http:// or https:// URL'],
   [

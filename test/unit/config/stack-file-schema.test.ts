@@ -81,6 +81,9 @@ test.each([
   ["a bind address that is a name", "dind-stack:registry:\n    bindAddress: localhost", "/config/dind-stack:registry/bindAddress must match pattern"],
   ["an empty client command", "dind-stack:workloads:\n    clients:\n      - name: runner\n        command: []", "/config/dind-stack:workloads/clients/0/command must NOT have fewer than 1 items"],
   ["a mode typo", "dind-stack:mode: dinD", "/config/dind-stack:mode must be equal to one of the allowed values"],
+  ["an untagged registry image", "dind-stack:registry:\n    image: registry", "/config/dind-stack:registry/image must match pattern"],
+  ["a client image on latest", "dind-stack:workloads:\n    clients:\n      - name: runner\n        image: alpine:latest", "/config/dind-stack:workloads/clients/0/image must match pattern"],
+  ["a DinD image tagged latest", "dind-stack:dindImage:\n    tag: latest", "/config/dind-stack:dindImage/tag must match pattern"],
 ])("%s is refused", (_title, entry, expected) => {
   const found = complaints(`config:\n  ${entry}\n`);
   expect(found.some((line) => line.startsWith(expected))).toBe(true);
