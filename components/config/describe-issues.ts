@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { closestName } from "./did-you-mean";
 import { fullKey, KeyPath, schemaAt, valueAt } from "./key-path";
+import { misplacedSecretHint } from "./misplaced-secrets";
 import { Problem, renderValue } from "./problem";
 import { coreOf, wordsOf } from "./words";
 
@@ -25,8 +26,10 @@ function describeIssue(root: z.core.$ZodType, issue: z.core.$ZodIssue, input: un
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(root, path);
     return issue.keys.map((name) => {
-      const hint = closestName(name, known);
-      return { key: fullKey([...path, name]), message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}; allowed keys: ${known.join(", ")}` };
+      const secretHome = misplacedSecretHint([...path, name]);
+      const hint = secretHome ? undefined : closestName(name, known);
+      const why = secretHome ? `: ${secretHome}` : hint ? ` (did you mean "${hint}"?)` : "";
+      return { key: fullKey([...path, name]), message: `unknown key${why}; allowed keys: ${known.join(", ")}` };
     });
   }
   if (issue.code === "invalid_key") {

@@ -22,6 +22,16 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
     { daemon: { tsl: true } },
     'dind-stack:daemon.tsl: unknown key (did you mean "tls"?); allowed keys: insecureRegistries, registryMirrors, mtu, dns, storageDriver, logOpts, tls, iptables, extraArgs',
   ],
+  [
+    "registry password beside the user name",
+    { registry: { auth: { username: "ci", password: "hunter2hunter2" } }, registryPassword: "long-enough-secret" },
+    "dind-stack:registry.auth.password: unknown key: the password is the secret dind-stack:registryPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryPassword --stack <stack>`; allowed keys: username",
+  ],
+  [
+    "proxy password beside the user name",
+    { registry: { proxy: { remoteUrl: "https://mirror.example", username: "u", password: "hunter2hunter2" } }, registryProxyPassword: "long-enough-secret" },
+    "dind-stack:registry.proxy.password: unknown key: the password is the secret dind-stack:registryProxyPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryProxyPassword --stack <stack>`; allowed keys: remoteUrl, username",
+  ],
   ["mtu too large", { daemon: { mtu: 70000 } }, "dind-stack:daemon.mtu: got 70000; allowed: an integer from 576 to 65535"],
   ["mtu not a number", { daemon: { mtu: "abc" } }, 'dind-stack:daemon.mtu: got "abc"; allowed: an integer from 576 to 65535'],
   ["port zero", { registry: { port: 0 } }, "dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535"],
