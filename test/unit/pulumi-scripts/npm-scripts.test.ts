@@ -137,3 +137,34 @@ test("`npm run pulumi config set --secret ...` typed without `--` is refused bef
   expect(result.stderr).toContain("write `npm run pulumi -- config set dind-stack:registryPassword --stack ci --secret`");
   expect(recorded()).toEqual([]);
 });
+
+/** A stand-in `docker` CLI whose engine runs one container, "old-registry", publishing 127.0.0.1:<port>. */
+function engineWithContainerOn(dir: string, port: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const inspect = JSON.stringify([{ Name: "/old-registry", NetworkSettings: { Ports: { "5000/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] } } }]);
+  fs.writeFileSync(path.join(dir, "docker"), `#!/bin/sh\ncase "$1" in ps) echo 0123abcd ;; inspect) echo '${inspect}' ;; *) exit 1 ;; esac\n`, { mode: 0o755 });
+}
+
+test("a registry port another container holds stops `up` before Pulumi runs, naming the holder and the fix; a preview only warns", async () => {
+  recordingCli(path.join(home, ".pulumi", "versions", CLI_VERSION, "bin"));
+  engineWithContainerOn(path.join(home, "docker-bin"), 5000);
+  const up = await runNpmScript("up", ["--stack", "dev", "--yes"], env(), [path.join(home, "docker-bin")]);
+  expect(up.code).toBe(1);
+  expect(up.stderr).toContain(
+    "[dind-stack] error: the registry's host port 127.0.0.1:5000 (dind-stack:registry.port, dind-stack:registry.bindAddress) of stack dev is taken by container old-registry (not this stack's registry); free it with `docker stop old-registry`",
+  );
+  expect(recorded()).toEqual([]);
+
+  const preview = await runNpmScript("preview", ["--stack", "dev"], env(), [path.join(home, "docker-bin")]);
+  expect(preview.code).toBe(0);
+  expect(preview.stderr).toContain("[dind-stack] warning: the registry's host port 127.0.0.1:5000");
+  expect(preview.stderr).toContain("(`npm run up` stops here)");
+  expect(recorded().map((line) => line.split("|")[1])).toEqual(["stack select --create dev", "preview --stack dev"]);
+});
+
+test("without a docker CLI the port check says it is skipped, and the engine has the last word at `up`", async () => {
+  recordingCli(path.join(home, ".pulumi", "versions", CLI_VERSION, "bin"));
+  const result = await runNpmScript("up", ["--stack", "ci"], env());
+  expect(result.stderr).toContain("[dind-stack] registry port check skipped: could not ask the engine (no docker CLI on this machine)");
+  expect(result.code).toBe(7);
+});
