@@ -14,12 +14,21 @@ export function stackNames(): string[] {
     .sort();
 }
 
+/** The example stack files in examples/ (what the recipes in docs/recipes copy into stacks/). */
+export function exampleNames(): string[] {
+  return fs
+    .readdirSync(path.join(REPO_ROOT, "examples"))
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
+}
+
 /**
  * A stack's config as Pulumi hands it to the program: `namespace:key` to a string,
- * structured values as JSON text.
+ * structured values as JSON text. `folder` is stacks/, or examples/ for an example stack file.
  */
-export function stackConfig(stack: string): Record<string, string> {
-  const file = path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`);
+export function stackConfig(stack: string, folder: "stacks" | "examples" = "stacks"): Record<string, string> {
+  const file = path.join(REPO_ROOT, folder, `Pulumi.${stack}.yaml`);
   const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
   return Object.fromEntries(
     Object.entries(parsed.config ?? {}).map(([key, value]) => [key, typeof value === "object" ? JSON.stringify(value) : String(value)]),
