@@ -85,13 +85,13 @@ function checkDood(settings: Settings, _context: RuleContext, problems: Problem[
   }
 }
 
-function checkSecrets(settings: Settings, context: RuleContext, problems: Problem[]): void {
+function checkSecrets(settings: Settings, context: StackRuleContext, problems: Problem[]): void {
   const { auth, proxy } = settings.registry;
   for (const name of SECRET_KEYS) {
     if (settings[name] !== undefined && !context.isSecret(name)) {
       problems.push({
         key: key(name),
-        message: `got a plain-text value (not shown); allowed: a secret, set with \`pulumi config set --secret ${key(name)}\``,
+        message: `got a plain-text value (not shown); allowed: a secret, set with \`npm run pulumi -- config set --secret ${key(name)} --stack ${context.stack}\``,
       });
     }
   }

@@ -249,9 +249,9 @@ export const SCHEMA = section({
   daemon: daemon.prefault({}).describe("Settings of the DinD daemons (written to their daemon.json)."),
   workloads: workloads.prefault({}).describe("The containers that build images: the DinD daemon (mode dind) and the clients."),
   kubernetes: kubernetes.prefault({}).describe("Settings of the Kubernetes target (target: kubernetes)."),
-  registryPassword: secret("Secret: password of registry.auth.username (set with `pulumi config set --secret`)."),
-  registryProxyPassword: secret("Secret: password of registry.proxy.username (set with `pulumi config set --secret`)."),
-  dindImagePassword: secret("Secret: password of kubernetes.dindImage.username (set with `pulumi config set --secret`)."),
+  registryPassword: secret("Secret: password of registry.auth.username (set with `npm run pulumi -- config set --secret`)."),
+  registryProxyPassword: secret("Secret: password of registry.proxy.username (set with `npm run pulumi -- config set --secret`)."),
+  dindImagePassword: secret("Secret: password of kubernetes.dindImage.username (set with `npm run pulumi -- config set --secret`)."),
 });
 
 /** The keys whose values must be set as Pulumi secrets. */

@@ -25,12 +25,12 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "registry password beside the user name",
     { registry: { auth: { username: "ci", password: "hunter2hunter2" } }, registryPassword: "long-enough-secret" },
-    "dind-stack:registry.auth.password: unknown key: the password is the secret dind-stack:registryPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryPassword --stack <stack>`; allowed keys: username",
+    "dind-stack:registry.auth.password: unknown key: the password is the secret dind-stack:registryPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryPassword --stack test`; allowed keys: username",
   ],
   [
     "proxy password beside the user name",
     { registry: { proxy: { remoteUrl: "https://mirror.example", username: "u", password: "hunter2hunter2" } }, registryProxyPassword: "long-enough-secret" },
-    "dind-stack:registry.proxy.password: unknown key: the password is the secret dind-stack:registryProxyPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryProxyPassword --stack <stack>`; allowed keys: remoteUrl, username",
+    "dind-stack:registry.proxy.password: unknown key: the password is the secret dind-stack:registryProxyPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryProxyPassword --stack test`; allowed keys: remoteUrl, username",
   ],
   ["mtu too large", { daemon: { mtu: 70000 } }, "dind-stack:daemon.mtu: got 70000; allowed: an integer from 576 to 65535"],
   ["mtu not a number", { daemon: { mtu: "abc" } }, 'dind-stack:daemon.mtu: got "abc"; allowed: an integer from 576 to 65535'],
@@ -308,7 +308,7 @@ describe("bad configs are refused with an error naming the key, the value and wh
   test("a secret set in plain text is refused without echoing it", () => {
     const lines = problemLines({ registry: { auth: { username: "ci" } }, registryPassword: "plain-text-password" }, ruleContext([], []));
     expect(lines).toEqual([
-      "dind-stack:registryPassword: got a plain-text value (not shown); allowed: a secret, set with `pulumi config set --secret dind-stack:registryPassword`",
+      "dind-stack:registryPassword: got a plain-text value (not shown); allowed: a secret, set with `npm run pulumi -- config set --secret dind-stack:registryPassword --stack test`",
     ]);
     expect(lines.join("\n")).not.toContain("plain-text-password");
   });
