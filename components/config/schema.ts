@@ -32,7 +32,7 @@ const dindImage = section({
     .pinnedImageReference()
     .prefault("debian:bookworm-slim")
     .describe("apt-based base image of the DinD image (debian:bookworm-slim, ubuntu:22.04, or a mirror of them)."),
-  extraPackages: listOf(formats.aptPackage(), 50).prefault([]).describe("Extra apt packages installed in the DinD image."),
+  extraPackages: listOf(formats.aptPackage(), 50).prefault([]).describe("Extra apt packages installed in the DinD image (in DooD mode: in the client image)."),
   imageName: formats.imageRepository().prefault("dind-stack/dind").describe("Repository name of the built DinD image (kept local, never pushed)."),
   tag: formats.imageTag().optional().describe("Tag of the built DinD image; defaults to <dockerVersion>-<stack>."),
   buildNetwork: choice(["default", "host"])
@@ -131,7 +131,10 @@ const daemon = section({
 
 const client = section({
   name: formats.dnsLabel().describe("Name of this client group; containers are named dind-stack-<stack>-<name>-<n>."),
-  image: formats.pinnedImageReference().optional().describe("Client image (must contain sh and the docker CLI); defaults to the DinD image."),
+  image: formats
+    .pinnedImageReference()
+    .optional()
+    .describe("Client image (must contain sh; without the docker CLI its command starts without waiting for the daemon); defaults to the DinD image, in DooD mode to dind-stack/client (the docker CLI from the same verified tarball, nothing else)."),
   command: secretCapable(listOf(secretCapable(formats.nonEmpty()), 100, 1))
     .prefault(["sleep", "infinity"])
     .describe("Command the client runs once the daemon is ready (an empty one would only restart forever)."),

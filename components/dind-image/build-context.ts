@@ -20,19 +20,20 @@ function placeFile(source: string, target: string): void {
 }
 
 /**
- * Assembles the DinD image's build context in `stagingDir`: exactly the files of
- * DOCKERFILE_DIR (a file removed from the repository is removed here too, so it cannot linger
- * in the image or its context digest), and an `offline/` folder holding only the local tarball
- * (at `tarballPath` inside the context) when one is configured. Returns the context directory.
+ * Assembles an image's build context in `stagingDir`: exactly the files of `sourceDir` (the DinD
+ * image's DOCKERFILE_DIR by default; a file removed from the repository is removed here too, so
+ * it cannot linger in the image or its context digest), and an `offline/` folder holding only the
+ * local tarball (at `tarballPath` inside the context) when one is configured. Returns the context
+ * directory.
  */
-export function stageBuildContext(stagingDir: string, localTarball?: string, tarballPath?: string): string {
+export function stageBuildContext(stagingDir: string, localTarball?: string, tarballPath?: string, sourceDir = DOCKERFILE_DIR): string {
   fs.mkdirSync(path.join(stagingDir, "offline"), { recursive: true });
-  const sources = fs.readdirSync(DOCKERFILE_DIR);
+  const sources = fs.readdirSync(sourceDir);
   for (const entry of fs.readdirSync(stagingDir)) {
     if (entry !== "offline" && !sources.includes(entry)) fs.rmSync(path.join(stagingDir, entry), { recursive: true, force: true });
   }
   for (const entry of sources) {
-    fs.copyFileSync(path.join(DOCKERFILE_DIR, entry), path.join(stagingDir, entry));
+    fs.copyFileSync(path.join(sourceDir, entry), path.join(stagingDir, entry));
   }
   const wanted = localTarball && tarballPath ? path.join(stagingDir, tarballPath) : undefined;
   for (const entry of fs.readdirSync(path.join(stagingDir, "offline"))) {
