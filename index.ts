@@ -33,8 +33,10 @@ export const pushRegistry = environment.pushRegistry;
 export const dockerHost = environment.dockerHost;
 /** DOCKER_CERT_PATH inside the clients ("" without TLS). */
 export const dockerCertPath = environment.certPath;
-/** The DinD image's tag and unique reference. */
-export const dindImage = { name: environment.dindImageName, ref: environment.dindImageRef };
+/** The DinD image's tag and unique reference (DinD mode and Kubernetes; a DooD stack on a Docker host builds none). */
+export const dindImage = environment.dindImageName && { name: environment.dindImageName, ref: environment.dindImageRef };
+/** Docker target, DooD mode: the image clients run when their group names none (the docker CLI alone), its tag and unique reference. */
+export const clientImage = onDocker?.clientImage;
 /** Docker target: client container names. */
 export const clientContainers = onDocker?.clientNames;
 /** Kubernetes target: the runner workloads, as kubectl names them (e.g. statefulset/runner). */

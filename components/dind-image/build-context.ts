@@ -44,8 +44,8 @@ function placeFile(source: string, target: string, mode: number): void {
 }
 
 /**
- * Assembles the DinD image's build context in `stagingDir`: exactly the files of
- * DOCKERFILE_DIR (a file removed from the repository is removed here too, so it cannot linger
+ * Assembles an image's build context in `stagingDir`: exactly the files of `sourceDir` (the DinD
+ * image's DOCKERFILE_DIR by default; a file removed from the repository is removed here too, so it cannot linger
  * in the image or its context digest), and an `offline/` folder holding only the local tarball
  * (at `tarballPath` inside the context) when one is configured. Every file gets a fixed mode
  * (stagedMode; the tarball 0644), so the context digest is the same whatever the umask.

@@ -11,7 +11,7 @@ export interface WorkloadArgs {
   stack: string;
   /** Names of the stack's Docker objects. */
   names: ObjectNames;
-  /** The DinD image reference: the daemon's image, and the clients' when they name none (it has the docker CLI). */
+  /** The image of the DinD daemon and of the clients that name none (it has the docker CLI): the DinD image, or in DooD mode the client image. */
   image: pulumi.Input<string>;
   /** The stack's network. */
   networkName: pulumi.Input<string>;

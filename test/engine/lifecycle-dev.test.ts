@@ -50,13 +50,13 @@ describe("the dev stack (DooD) through its life on a real engine", () => {
     expect(await containerId(builder(1))).toBe(builderId);
   });
 
-  test("a rebuilt DinD image (the clients' image) replaces the clients, which then have the new package", async () => {
+  test("a rebuilt client image (an extra package) replaces the clients, which then have the new package", async () => {
     stack.configure({ "dind-stack:dindImage": { extraPackages: ["jq"] } });
     const applied = await stack.up();
     expect(changesOf(applied.steps).sort()).toEqual([
       `replace ${STACK}-dood-client-builder-1 [image]`,
       `replace ${STACK}-dood-client-builder-2 [image]`,
-      `update ${STACK}-dind-image-image [build]`,
+      `update ${STACK}-client-image-image [build]`,
     ]);
     expect((await execOk(builder(2), ["jq", "--version"])).stdout).toMatch(/^jq-/);
     builderId = await containerId(builder(1));

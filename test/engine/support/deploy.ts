@@ -10,8 +10,10 @@ import { readStandins } from "./standins";
 
 /** What to deploy: a stack's config file, under a test stack name, with overrides. */
 export interface DeployRequest {
-  /** The config file to use: stacks/Pulumi.<configOf>.yaml. */
+  /** The config file to use: stacks/Pulumi.<configOf>.yaml (or examples/, see folder). */
   configOf: string;
+  /** Where the config file is: stacks/ (the default) or examples/ (the recipes' example stack files). */
+  folder?: "stacks" | "examples";
   /** The stack name to run under (names the Docker objects), e.g. `test-ci`. */
   stack: string;
   /** Top-level config keys (namespace:key) merged over the file's values. */
@@ -39,7 +41,7 @@ export function airGappedImageOverrides(stackImageConfig: Record<string, unknown
 
 /** The config a request deploys: the stack file, the overrides, and the air-gapped image build. */
 function configOf(request: DeployRequest): Record<string, string> {
-  const base = stackConfig(request.configOf);
+  const base = stackConfig(request.configOf, request.folder);
   const requested = (request.overrides ?? {}) as Record<string, Record<string, unknown>>;
   const merged = withOverrides(base, requested);
   const imageConfig = merged["dind-stack:dindImage"] ? JSON.parse(merged["dind-stack:dindImage"]) : {};

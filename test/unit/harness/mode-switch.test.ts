@@ -41,7 +41,14 @@ describe.each([
 
     const intoDind = await deploy(toDind);
     expect(changes(intoDind.steps)).toEqual(
-      expect.arrayContaining([`create ${stack}-dind-data`, `create ${stack}-dind-daemon`, `replace ${stack}-dind-client-${group}-1 [envs,volumes]`]),
+      // The clients leave the DooD client image for the DinD image, built now.
+      expect.arrayContaining([
+        `create ${stack}-dind-data`,
+        `create ${stack}-dind-image-image`,
+        `create ${stack}-dind-daemon`,
+        `replace ${stack}-dind-client-${group}-1 [envs,image,volumes]`,
+        `delete ${stack}-client-image-image`,
+      ]),
     );
     expect(ops.calls.indexOf(`remove ${stack}-dood-client-${group}-1`)).toBeLessThan(ops.calls.indexOf(`create ${stack}-dind-client-${group}-1`));
     expect(ops.calls.filter((call) => call.includes("registry"))).toEqual([]);
@@ -49,7 +56,7 @@ describe.each([
 
     const intoDood = await deploy(toDood);
     expect(changes(intoDood.steps)).toEqual(
-      expect.arrayContaining([`replace ${stack}-dood-client-${group}-1 [envs,volumes]`, `delete ${stack}-dind-daemon`, `retain ${stack}-dind-data`]),
+      expect.arrayContaining([`replace ${stack}-dood-client-${group}-1 [envs,image,volumes]`, `delete ${stack}-dind-daemon`, `retain ${stack}-dind-data`]),
     );
     expect(ops.calls).not.toContain(`remove ${stack}-dind-data`);
 
