@@ -25,7 +25,12 @@ test("a preview of the prod stack builds its DinD image but pushes nothing; the 
     const stack = new TestStack({
       configOf: "prod",
       stack: "test-preview",
-      overrides: { "dind-stack:kubernetes": { dindImage: { registry: nodeRegistry.address, repository: "dind-stack/dind" } } },
+      overrides: {
+        "dind-stack:kubernetes": { dindImage: { registry: nodeRegistry.address, repository: "dind-stack/dind" } },
+        // The operator's secret a prod stack needs (its registry requires a login).
+        "dind-stack:registryPassword": "preview-registry-password",
+      },
+      secretKeys: ["dind-stack:registryPassword"],
     });
     const planned = await stack.preview();
     const outputs = planned.run.outputs as { dindImage: { name: string; ref: string } };
