@@ -303,6 +303,8 @@ export interface ProgramRun {
   resources: RecordedResource[];
   /** The stack outputs, resolved. */
   outputs: Record<string, unknown>;
+  /** The warnings the program logged (pulumi.log.warn), as the CLI would show them; under mocks the SDK writes them to console.warn. */
+  warnings: string[];
 }
 
 /** The internals of an Output that tell whether its value is known (in a preview an apply on an unknown value never runs). */
@@ -386,6 +388,11 @@ export async function runProgram(stack: string, config: Record<string, string>, 
   const recorded = recordOptions(stack, run, reportFailure);
   pulumi.runtime.setAllConfig(config, secretKeys);
   const stopCatching = catchProgramRejections(reportFailure);
+  // The program's warnings are kept with the run, as the CLI keeps diagnostics, not printed.
+  const warnings: string[] = [];
+  const warn = jest.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
+    warnings.push(args.map(String).join(" "));
+  });
   try {
     let program: Record<string, unknown> = {};
     await jest.isolateModulesAsync(async () => {
@@ -394,8 +401,9 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     const outputs = (await Promise.race([resolveDeep({ ...program }), failed])) as Record<string, unknown>;
     // Like the engine, which waits for the program to finish: every registration has completed.
     await Promise.race([waitForRPCs(), failed]);
-    return { resources, outputs };
+    return { resources, outputs, warnings };
   } finally {
+    warn.mockRestore();
     stopCatching();
   }
 }
