@@ -45,7 +45,6 @@ export function renderDaemonJson(daemon: DaemonSettings, stackRegistries: readon
  * HTTP; ::1 only from some release on, so an IPv6 loopback address gets the snippet too.
  */
 export function doodDaemonJsonSnippet(hostAddress: string): string | undefined {
-  const host = hostAddress.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  if (host.startsWith("127.")) return undefined;
+  if (hostAddress.startsWith("127.")) return undefined;
   return JSON.stringify({ "insecure-registries": [hostAddress] });
 }

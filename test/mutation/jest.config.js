@@ -8,6 +8,7 @@ const unit = require("../../jest.config.js").projects.find((project) => project.
 
 /** Unit tests that evaluate the program (runProgram, mockedClusterStack), by path under test/unit/. */
 const PROGRAM_TESTS = [
+  "config/namespace-lookalikes",
   "dind-image/advisories",
   "kubernetes/api-schema",
   "kubernetes/dood-variant",

@@ -1,7 +1,7 @@
 import * as bcrypt from "bcryptjs";
 import { registryAddresses } from "../../../components/registry/addresses";
 import { dockerAuthConfig, htpasswdLine } from "../../../components/registry/htpasswd";
-import { HTPASSWD_PATH, registryConfig } from "../../../components/registry/registry-config";
+import { HTPASSWD_PATH, readOnlyRegistryConfig, REGISTRY_DRAIN_TIMEOUT, registryConfig } from "../../../components/registry/registry-config";
 import { parse } from "../../support/config-problems";
 
 describe("registry addresses", () => {
@@ -11,6 +11,7 @@ describe("registry addresses", () => {
     [{ bindAddress: "0.0.0.0", allowUnauthenticatedExposure: true }, "127.0.0.1:5000", "registry:5000"],
     [{ bindAddress: "::", allowUnauthenticatedExposure: true }, "[::1]:5000", "registry:5000"],
     [{ bindAddress: "10.1.2.3", allowUnauthenticatedExposure: true }, "10.1.2.3:5000", "registry:5000"],
+    [{ bindAddress: "fd00::5", allowUnauthenticatedExposure: true }, "[fd00::5]:5000", "registry:5000"],
   ])("%j → host %s, network %s", (registry, host, network) => {
     expect(registryAddresses(parse({ registry }).registry)).toEqual({ host, network });
   });
@@ -19,7 +20,13 @@ describe("registry addresses", () => {
 describe("registry configuration file", () => {
   test("plain registry: filesystem storage on the data volume, delete as configured, no auth, no proxy", () => {
     const config = registryConfig(parse({}).registry);
-    expect(config).toMatchObject({ storage: { filesystem: { rootdirectory: "/var/lib/registry" }, delete: { enabled: true } }, http: { addr: ":5000" } });
+    expect(config).toMatchObject({
+      log: { fields: { service: "registry" } },
+      storage: { filesystem: { rootdirectory: "/var/lib/registry" }, delete: { enabled: true }, cache: { blobdescriptor: "inmemory" } },
+      http: { addr: ":5000", headers: { "X-Content-Type-Options": ["nosniff"] }, draintimeout: REGISTRY_DRAIN_TIMEOUT },
+      // distribution's health check of its storage driver.
+      health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
+    });
     expect(config.auth).toBeUndefined();
     expect(config.proxy).toBeUndefined();
   });
@@ -34,6 +41,20 @@ describe("registry configuration file", () => {
     expect(config.storage).toMatchObject({ delete: { enabled: false } });
     expect(config.auth).toEqual({ htpasswd: { realm: "dind-stack registry", path: HTPASSWD_PATH } });
     expect(config.proxy).toEqual({ remoteurl: "https://hub-mirror.example", username: "pull", password: "password-2" });
+  });
+
+  test("a pull-through cache of a public upstream sends no credentials", () => {
+    const config = registryConfig(parse({ registry: { proxy: { remoteUrl: "https://hub-mirror.example" } } }).registry);
+    expect(config.proxy).toEqual({ remoteurl: "https://hub-mirror.example" });
+  });
+
+  test("the mirror's registry only serves: read-only mode on, upload purging off, the same storage path and port as the stack's registry", () => {
+    expect(readOnlyRegistryConfig()).toMatchObject({
+      log: { fields: { service: "mirror" } },
+      storage: { filesystem: { rootdirectory: "/var/lib/registry" }, cache: { blobdescriptor: "inmemory" }, maintenance: { readonly: { enabled: true }, uploadpurging: { enabled: false } } },
+      http: { addr: ":5000", headers: { "X-Content-Type-Options": ["nosniff"] } },
+    });
+    expect(readOnlyRegistryConfig().storage).not.toHaveProperty("delete");
   });
 });
 

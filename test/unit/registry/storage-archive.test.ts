@@ -24,12 +24,18 @@ test("a registry's storage, with a link inside it, is restorable (tar and tar.gz
   expect(await problemOf([{ name: "docker/registry/v2/repositories/app/alias", type: "symlink", linkname: "_manifests" }], 1 << 20, "ok.tar.gz")).toBeUndefined();
 });
 
+test("links that stay inside are restorable: a symbolic link through .. to a sibling, a hard link to a file of the archive", async () => {
+  expect(await problemOf([{ name: "docker/registry/v2/repositories/copy", type: "symlink", linkname: "../repositories/app" }])).toBeUndefined();
+  expect(await problemOf([{ name: "docker/registry/v2/repositories/app/same-link", type: "link", linkname: STORAGE }])).toBeUndefined();
+});
+
 test.each<[string, CraftedEntry, RegExp]>([
   ["an absolute path", { name: "/etc/cron.d/evil", content: "* * * * * root sh" }, /absolute path \("\/etc\/cron\.d\/evil"\)/],
   ["a path climbing out with ..", { name: "docker/../../../etc/evil", content: "x" }, /path with \.\./],
   ["a symbolic link to an absolute path", { name: "docker/registry/v2/blobs", type: "symlink", linkname: "/etc" }, /symbolic link pointing outside/],
   ["a symbolic link climbing out", { name: "docker/registry/v2/up", type: "symlink", linkname: "../../../../etc" }, /symbolic link pointing outside/],
   ["a hard link to a file outside", { name: "docker/registry/v2/passwd", type: "link", linkname: "../etc/passwd" }, /hard link pointing outside/],
+  ["a hard link to an absolute path", { name: "docker/registry/v2/shadow", type: "link", linkname: "/etc/shadow" }, /hard link pointing outside/],
   ["a character device", { name: "docker/registry/v2/mem", type: "character-device" }, /character-device entry/],
   ["a block device", { name: "docker/registry/v2/disk", type: "block-device" }, /block-device entry/],
   ["a fifo", { name: "docker/registry/v2/pipe", type: "fifo" }, /fifo entry/],

@@ -3,7 +3,7 @@ import { parse } from "../../support/config-problems";
 
 describe("daemon.json of the DinD daemons", () => {
   test("defaults: only the stack's registry is insecure, logs rotate, nothing else is set", () => {
-    expect(renderDaemonJson(parse({}).daemon, ["registry:5000"])).toEqual({
+    expect(renderDaemonJson(parse({}).daemon, ["registry:5000"])).toStrictEqual({
       "insecure-registries": ["registry:5000"],
       "log-driver": "json-file",
       "log-opts": { "max-size": "10m", "max-file": "3" },
@@ -32,6 +32,11 @@ describe("daemon.json of the DinD daemons", () => {
     });
   });
 
+  test("the stack's Hub mirror is the daemons' first mirror; a configured copy of it is listed once", () => {
+    const daemon = parse({ daemon: { registryMirrors: ["http://mirror:5000", "https://hub-mirror.example"] } }).daemon;
+    expect(renderDaemonJson(daemon, ["registry:5000"], "http://mirror:5000")["registry-mirrors"]).toEqual(["http://mirror:5000", "https://hub-mirror.example"]);
+    expect(renderDaemonJson(parse({}).daemon, ["registry:5000"], "http://mirror:5000")["registry-mirrors"]).toEqual(["http://mirror:5000"]);
+  });
 });
 
 describe("DooD daemon.json snippet", () => {
