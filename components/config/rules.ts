@@ -1,7 +1,8 @@
 import { BlockList } from "node:net";
 import { checkAdvisories } from "./advisory-rules";
 import { registryAuthByDefault } from "./cluster-defaults";
-import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
+import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkPlacement, checkRegistryTls, checkResources, checkSidecar } from "./kubernetes-rules";
+import { checkNodePullable } from "./pull-rules";
 import { SavedImage } from "../mirror/saved-images";
 import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
@@ -42,6 +43,7 @@ const OWNED_FLAGS: Readonly<Record<string, string>> = {
   "--tlscert": "daemon.tls",
   "--tlskey": "daemon.tls",
   "--mtu": "daemon.mtu",
+  "--default-network-opt": "daemon.mtu",
   "--dns": "daemon.dns",
   "--insecure-registry": "daemon.insecureRegistries",
   "--registry-mirror": "daemon.registryMirrors",
@@ -214,10 +216,16 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "registry.volumeName", "registry.hostPath", "workloads.dataVolumeName"], check: (settings, context, problems) => checkVolumeNames(settings, context.stack, problems) },
   { reads: ["dindImage.downloadUrl", "registry.proxy", "daemon.registryMirrors"], check: (settings, _context, problems) => checkUrlCredentials(settings, problems) },
   { reads: ["target", "kubernetes.dindImage", "dindImagePassword"], check: (settings, _context, problems) => checkClusterImage(settings, problems) },
-  { reads: ["target", "kubernetes.sidecar", "kubernetes.clusterVersion"], check: (settings, _context, problems) => checkSidecar(settings, problems) },
+  { reads: ["target", "mode", "kubernetes.sidecar", "kubernetes.clusterVersion", "kubernetes.dindCache", "kubernetes.dindCacheAccessMode"], check: (settings, _context, problems) => checkSidecar(settings, problems) },
   { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
   { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
-  { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
+  { reads: ["target", "mode", "kubernetes.resources", "kubernetes.dataVolumeSize", "kubernetes.dindCache", "kubernetes.dindStorage"], check: (settings, _context, problems) => checkResources(settings, problems) },
+  { reads: ["target", "kubernetes.placement"], check: (settings, _context, problems) => checkPlacement(settings, problems) },
+  { reads: ["target", "mode", "kubernetes.registryTls"], check: (settings, _context, problems) => checkRegistryTls(settings, problems) },
+  {
+    reads: ["target", "registry.image", "registry.alias", "kubernetes.dindImage", "kubernetes.clusterDomain", "kubernetes.namespaces", "workloads.clients[].image"],
+    check: (settings, context, problems) => checkNodePullable(settings, context.stack, problems),
+  },
   { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, _context, problems) => checkClusterRegistryAuth(settings, problems) },
   { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },

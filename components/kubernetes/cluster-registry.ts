@@ -10,7 +10,8 @@ import {
   registryNetworkPolicyArgs,
   registryServiceArgs,
 } from "./registry-objects";
-import { REGISTRY_SECRET_KEYS } from "./registry-pod";
+import { REGISTRY_SECRET_KEYS, REGISTRY_TLS_FILES } from "./registry-pod";
+import { keptStorageClass } from "./storage-class";
 
 /** Arguments of a ClusterRegistry: what its objects need (their names aside) and the passwords. */
 export interface ClusterRegistryArgs extends Omit<RegistryObjectsContext, "refs"> {
@@ -37,7 +38,9 @@ export class ClusterRegistry extends pulumi.ComponentResource {
     super("dind-stack:kubernetes:ClusterRegistry", name, {}, opts);
     const { settings, stack, namespace } = args;
     const data: Record<string, pulumi.Input<string>> = {
-      [REGISTRY_SECRET_KEYS.config]: pulumi.output(args.proxyPassword).apply((password) => JSON.stringify(registryConfig(settings, password), null, 2)),
+      [REGISTRY_SECRET_KEYS.config]: pulumi
+        .output(args.proxyPassword)
+        .apply((password) => JSON.stringify(registryConfig(settings, password, args.kubernetes.registryTls ? REGISTRY_TLS_FILES : undefined), null, 2)),
     };
     const auth = settings.auth;
     if (auth && args.password) data[REGISTRY_SECRET_KEYS.htpasswd] = args.password.apply((password) => htpasswdLine(stack, auth.username, password));
@@ -52,17 +55,19 @@ export class ClusterRegistry extends pulumi.ComponentResource {
     const context: RegistryObjectsContext = { stack, namespace, runnersNamespace: args.runnersNamespace, settings, kubernetes: args.kubernetes, refs };
     // A change of storage class (or access mode) would make pulumi-kubernetes replace the claim,
     // delete first: the registry's data would go with it (or, kept by retainOnDelete, the new
-    // claim would collide with the old one). The claim keeps what it was created with; only a
-    // larger size is applied (the API server expands the volume where the class allows it).
+    // claim would collide with the old one). The claim keeps what it was created with, and
+    // another configured class is refused (keptStorageClass); only a larger size is applied
+    // (the API server expands the volume where the class allows it).
     const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, registryClaimArgs(context), {
       parent: this,
       retainOnDelete: settings.retainDataOnDelete,
       ignoreChanges: ["spec.storageClassName", "spec.accessModes"],
     });
+    const storageClass = keptStorageClass(`the registry's volume claim ${refs.claim}`, args.kubernetes.storageClassName, claim.spec.storageClassName);
     this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context), { parent: this, dependsOn: [claim, config] });
     this.service = new k8s.core.v1.Service(`${name}-service`, registryServiceArgs(context), { parent: this });
     new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, registryNetworkPolicyArgs(context), { parent: this });
     this.claimName = refs.claim;
-    this.registerOutputs({ claimName: this.claimName });
+    this.registerOutputs({ claimName: this.claimName, storageClass });
   }
 }

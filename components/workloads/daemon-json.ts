@@ -6,8 +6,6 @@ export interface DaemonJson {
   "insecure-registries": string[];
   /** Docker Hub mirrors. */
   "registry-mirrors"?: string[];
-  /** MTU of the daemon's networks. */
-  mtu?: number;
   /** DNS servers for nested containers. */
   dns?: string[];
   /** Storage driver. */
@@ -23,7 +21,8 @@ export interface DaemonJson {
  * registry, and the mirror registry when there is one) plus any configured extra registries are
  * insecure, nothing else. The stack's Docker Hub mirror, when it has one (`hubMirror`), comes
  * first, before the configured mirrors. `hosts` is never written, since the entrypoint passes
- * --host and dockerd refuses a setting made twice.
+ * --host and dockerd refuses a setting made twice; nor is the MTU, which the entrypoint gets as
+ * DIND_MTU (see mtuEnv) and compares with its eth0's before it passes it on.
  */
 export function renderDaemonJson(daemon: DaemonSettings, stackRegistries: readonly string[], hubMirror?: string): DaemonJson {
   const json: DaemonJson = {
@@ -33,7 +32,6 @@ export function renderDaemonJson(daemon: DaemonSettings, stackRegistries: readon
   };
   const mirrors = [...new Set([...(hubMirror ? [hubMirror] : []), ...daemon.registryMirrors])];
   if (mirrors.length > 0) json["registry-mirrors"] = mirrors;
-  if (daemon.mtu !== undefined) json.mtu = daemon.mtu;
   if (daemon.dns.length > 0) json.dns = daemon.dns;
   if (daemon.storageDriver !== undefined) json["storage-driver"] = daemon.storageDriver;
   return json;
@@ -48,4 +46,13 @@ export function doodDaemonJsonSnippet(hostAddress: string): string | undefined {
   const host = hostAddress.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
   if (host.startsWith("127.")) return undefined;
   return JSON.stringify({ "insecure-registries": [hostAddress] });
+}
+
+/**
+ * The configured MTU for the DinD image's entrypoint, which gives the daemon the smaller of it
+ * and its eth0's MTU, for docker0 (--mtu) and for every network it creates
+ * (--default-network-opt, dockerd 24.0 and newer); none when nothing is configured.
+ */
+export function mtuEnv(mtu: number | undefined): string[] {
+  return mtu === undefined ? [] : [`DIND_MTU=${mtu}`];
 }

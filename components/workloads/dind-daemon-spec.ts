@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DaemonSettings, WorkloadSettings } from "../config/schema";
 import { stackLabels } from "../naming";
-import { DaemonJson } from "./daemon-json";
+import { DaemonJson, mtuEnv } from "./daemon-json";
 import { CERT_DIR, CLIENT_CERT_DIR } from "./connections";
 
 /**
@@ -61,6 +61,7 @@ export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: Workl
       `DOCKER_TLS_CERTDIR=${daemon.tls ? CERT_DIR : ""}`,
       `DOCKER_TLS_SAN=DNS:${workloads.daemonAlias},DNS:${context.containerName}`,
       `DIND_DAEMON_JSON=${JSON.stringify(context.daemonJson)}`,
+      ...mtuEnv(daemon.mtu),
       ...iptablesEnv(daemon.iptables),
     ],
     command: daemon.extraArgs,

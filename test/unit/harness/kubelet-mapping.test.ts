@@ -7,7 +7,7 @@ import { quantityValue } from "../../../components/kubernetes/quantity";
 import { parse } from "../../support/config-problems";
 import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";
 
-const pod = plainPod(registryPodSpec(parse({}).registry, kubernetesSettings().resources.registry, { claim: "data", configSecret: "config" })) as any;
+const pod = plainPod(registryPodSpec(parse({}).registry, kubernetesSettings(), { claim: "data", configSecret: "config" })) as any;
 
 function runtime(overrides: Partial<PodRuntime> = {}): PodRuntime {
   return {
