@@ -234,7 +234,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "the old single namespace key",
     onCluster({ namespace: "ci" }),
-    'dind-stack:kubernetes.namespace: unknown key (did you mean "namespaces"?); allowed keys: context, clusterVersion, namespaces, storageClassName, registryStorageSize, sidecar, runtimeClassName, dindCache, dataVolumeSize, dindImage, nodeCidrs, resources',
+    'dind-stack:kubernetes.namespace: unknown key (did you mean "namespaces"?); allowed keys: context, clusterVersion, namespaces, clusterDomain, storageClassName, registryStorageSize, sidecar, runtimeClassName, dindCache, dataVolumeSize, dindCacheAccessMode, dindStorage, registryGarbageCollect, registryTls, terminationGracePeriodSeconds, runnerDisruption, runnerEgress, placement, dindImage, nodeCidrs, resources',
   ],
   [
     "log driver set by flag",
