@@ -51,6 +51,8 @@ export interface ClusterRunnersArgs {
 export class ClusterRunners extends pulumi.ComponentResource {
   /** kubectl names of the workloads, e.g. `deployment/runner`. */
   readonly workloadRefs: string[];
+  /** The storage classes of the DinD cache claim templates; fails (naming the config key) when the config names another. */
+  readonly storageClasses: pulumi.Output<(string | undefined)[]>;
 
   constructor(name: string, args: ClusterRunnersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:kubernetes:ClusterRunners", name, {}, opts);
@@ -116,13 +118,18 @@ export class ClusterRunners extends pulumi.ComponentResource {
       new k8s.policy.v1.PodDisruptionBudget(`${name}-${client.name}-disruption`, runnerDisruptionBudgetArgs(stack, namespace, client, args.kubernetes), { parent: this });
       if (workload.kind === "StatefulSet") {
         const governing = new k8s.core.v1.Service(`${name}-${client.name}-pods`, runnerHeadlessServiceArgs(stack, namespace, client), { parent: this });
-        // pulumi-kubernetes replaces a StatefulSet whose volumeClaimTemplates change (the API
-        // server refuses to update them): every runner pod would stop at once, and the claims it
-        // made stay (Retain) and are used again by the new pods, so a new size or class would not
-        // reach them anyway, or they go with it (Delete) and the caches are lost. The templates
-        // stay as created; another storage class is refused (keptStorageClass), and
-        // docs/kubernetes.md says how to resize or move the cache claims.
-        const set = new k8s.apps.v1.StatefulSet(`${name}-${client.name}`, workload.args, { ...options, dependsOn: [...options.dependsOn, governing], ignoreChanges: ["spec.volumeClaimTemplates"] });
+        // pulumi-kubernetes replaces a StatefulSet whose volumeClaimTemplates or serviceName
+        // change (the API server refuses to update them): every runner pod would stop at once,
+        // and the claims it made stay (Retain) and are used again by the new pods, so a new size
+        // or class would not reach them anyway, or they go with it (Delete) and the caches are
+        // lost. The templates stay as created: another storage class is refused
+        // (keptStorageClass), and docs/kubernetes.md says how to resize or move the cache claims.
+        // A StatefulSet made before it had a serviceName keeps running without one.
+        const set = new k8s.apps.v1.StatefulSet(`${name}-${client.name}`, workload.args, {
+          ...options,
+          dependsOn: [...options.dependsOn, governing],
+          ignoreChanges: ["spec.volumeClaimTemplates", "spec.serviceName"],
+        });
         const made = set.spec.apply((spec) => spec.volumeClaimTemplates?.[0]?.spec?.storageClassName);
         storageClasses.push(keptStorageClass(`the DinD cache claims of client group ${client.name}`, args.kubernetes.storageClassName, made));
       } else {
@@ -130,6 +137,7 @@ export class ClusterRunners extends pulumi.ComponentResource {
       }
       return workloadRef(workload.kind, client.name);
     });
-    this.registerOutputs({ workloadRefs: this.workloadRefs, storageClasses });
+    this.storageClasses = pulumi.all(storageClasses);
+    this.registerOutputs({ workloadRefs: this.workloadRefs, storageClasses: this.storageClasses });
   }
 }

@@ -49,8 +49,11 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
   readonly dindImageName: pulumi.Output<string>;
   /** The DinD image reference the pods use. */
   readonly dindImageRef: pulumi.Output<string>;
-  /** Volume claims holding persistent data, as `<namespace>/<claim>`. */
-  readonly dataVolumes: string[];
+  /**
+   * Volume claims holding persistent data, as `<namespace>/<claim>`; fails, naming the config
+   * key, when the config names a storage class other than the claims have.
+   */
+  readonly dataVolumes: pulumi.Output<string[]>;
   /** DooD: the daemon.json the nodes' Docker Engine needs to push to the registry. */
   readonly hostDaemonJson: pulumi.Output<string>;
   /** How to use the stack, in one line. */
@@ -159,7 +162,8 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
     this.dindImageName = image.name;
     this.dindImageRef = image.ref;
     const cacheClaims = mode === "dind" && kubernetes.dindCache === "volumeClaim" ? workloads.clients.flatMap(cacheClaimNames) : [];
-    this.dataVolumes = [`${names.registry}/${registry.claimName}`, ...cacheClaims.map((claim) => `${names.runners}/${claim}`)];
+    const claims = [`${names.registry}/${registry.claimName}`, ...cacheClaims.map((claim) => `${names.runners}/${claim}`)];
+    this.dataVolumes = pulumi.all([registry.storageClass, runners.storageClasses]).apply(() => claims);
     this.hostDaemonJson = mode === "dood" ? this.pushRegistry.apply((address) => doodDaemonJsonSnippet(address) ?? "") : pulumi.output("");
     this.usage = this.pushRegistry.apply((pushRegistry) =>
       clusterUsageHint({ mode, context: kubernetes.context, namespace: names.runners, firstWorkload: this.runnerWorkloads[0], container: JOB_CONTAINER, pushRegistry }),

@@ -32,8 +32,8 @@ export const REGISTRY_GC_SCRIPT = fs.readFileSync(path.join(__dirname, "registry
 
 /** Names of the objects the registry pod mounts: its claim, and its config Secret (named by the provider). */
 export interface RegistryRefs {
-  /** The data volume claim. */
-  claim: string;
+  /** The data volume claim (once its storage class is checked). */
+  claim: pulumi.Input<string>;
   /** The config Secret. */
   configSecret: pulumi.Input<string>;
 }

@@ -1,4 +1,4 @@
-import { doodDaemonJsonSnippet, renderDaemonJson } from "../../../components/workloads/daemon-json";
+import { doodDaemonJsonSnippet, mtuEnv, renderDaemonJson } from "../../../components/workloads/daemon-json";
 import { parse } from "../../support/config-problems";
 
 describe("daemon.json of the DinD daemons", () => {
@@ -10,7 +10,7 @@ describe("daemon.json of the DinD daemons", () => {
     });
   });
 
-  test("every configured key is rendered under dockerd's name", () => {
+  test("every configured key is rendered under dockerd's name, but the MTU, which the entrypoint gets as DIND_MTU to compare with eth0's", () => {
     const daemon = parse({
       daemon: {
         insecureRegistries: ["registry:5000", "10.0.0.0/8"],
@@ -24,12 +24,13 @@ describe("daemon.json of the DinD daemons", () => {
     expect(renderDaemonJson(daemon, ["registry:5000"])).toEqual({
       "insecure-registries": ["registry:5000", "10.0.0.0/8"],
       "registry-mirrors": ["https://hub-mirror.example"],
-      mtu: 1400,
       dns: ["10.0.0.2", "10.0.0.3"],
       "storage-driver": "overlay2",
       "log-driver": "json-file",
       "log-opts": { "max-size": "50m", "max-file": "5" },
     });
+    expect(mtuEnv(daemon.mtu)).toEqual(["DIND_MTU=1400"]);
+    expect(mtuEnv(parse({}).daemon.mtu)).toEqual([]);
   });
 
 });

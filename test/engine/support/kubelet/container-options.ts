@@ -39,7 +39,7 @@ export interface PodRuntime {
 /** Fields of a container the harness realizes; anything else fails by name. */
 export const CONTAINER_FIELDS = [
   "name", "image", "imagePullPolicy", "command", "args", "env", "ports", "volumeMounts", "workingDir", "resources", "securityContext",
-  "startupProbe", "readinessProbe", "livenessProbe", "restartPolicy",
+  "startupProbe", "readinessProbe", "livenessProbe", "restartPolicy", "lifecycle",
 ] as const;
 
 const SECURITY_FIELDS = ["runAsUser", "runAsGroup", "runAsNonRoot", "privileged", "allowPrivilegeEscalation", "capabilities", "readOnlyRootFilesystem", "seccompProfile"];
@@ -67,8 +67,12 @@ function binds(container: Fields, pod: PodRuntime): string[] {
 function resources(container: Fields, where: string): Docker.HostConfig {
   const { requests = {}, limits = {} } = container.resources ?? {};
   onlyFields(`${where}.resources`, container.resources, ["requests", "limits"]);
-  onlyFields(`${where}.resources.requests`, requests, ["cpu", "memory"]);
-  onlyFields(`${where}.resources.limits`, limits, ["cpu", "memory"]);
+  onlyFields(`${where}.resources.requests`, requests, ["cpu", "memory", "ephemeral-storage"]);
+  onlyFields(`${where}.resources.limits`, limits, ["cpu", "memory", "ephemeral-storage"]);
+  // Ephemeral storage informs the scheduler and the kubelet's eviction manager, which evicts a
+  // pod above its limit; the runtime gets no limit, and the harness evicts nothing (only the
+  // quantities are checked).
+  for (const quantity of [requests["ephemeral-storage"], limits["ephemeral-storage"]]) if (quantity !== undefined) quantityValue(quantity);
   const config: Docker.HostConfig = {};
   if (limits.memory !== undefined) config.Memory = Math.round(quantityValue(limits.memory));
   if (limits.cpu !== undefined) config.NanoCpus = Math.round(quantityValue(limits.cpu) * 1e9);
