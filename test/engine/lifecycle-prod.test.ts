@@ -76,13 +76,10 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
     ids = { dind0: await dockerId(await daemon(0)), dind1: await dockerId(await daemon(1)), job0: await dockerId(shell) };
   });
 
-  test("an MTU change: the preview names the ConfigMap and the StatefulSet; up rolls the runners, whose new daemons use the MTU, and their caches on the claims survive", async () => {
+  test("an MTU change: the preview names the StatefulSet; up rolls the runners, whose new daemons use the MTU, and their caches on the claims survive", async () => {
     stack.configure({ "dind-stack:daemon": { mtu: 1300 } });
     const planned = await stack.preview();
-    const expected = [
-      `update ${STACK}-runners-daemon-json [data["daemon.json"]]`,
-      `update ${STACK}-runners-runner [spec.template.metadata.annotations["org.dind-stack.daemon-json-sha256"]]`,
-    ];
+    const expected = [`update ${STACK}-runners-runner [spec.template.spec.initContainers[0].env[1].value]`];
     expect(changesOf(planned.steps)).toEqual(expected);
     expect(await dockerId(await daemon(0))).toBe(ids.dind0);
 
@@ -91,7 +88,7 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
     for (const ordinal of [0, 1]) {
       expect(await dockerId(await daemon(ordinal))).not.toBe(ids[`dind${ordinal}`]);
       const shell = await job(ordinal);
-      expect(JSON.parse((await execOk(await daemon(ordinal), ["cat", "/etc/docker/daemon.json"])).stdout).mtu).toBe(1300);
+      expect((await engine.getContainer(await daemon(ordinal)).inspect()).Config.Env).toContain("DIND_MTU=1300");
       const mtu = await execOk(shell, ["docker", "network", "inspect", "bridge", "--format", '{{index .Options "com.docker.network.driver.mtu"}}']);
       expect(mtu.stdout.trim()).toBe("1300");
       // A nested container's interface has it too.
@@ -101,9 +98,11 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
     expect(await cacheHasApp(0)).toBe(true);
     // The old pods stopped when asked: the job container ended on SIGTERM (143), not SIGKILL after the grace period (137).
     const stopped = stoppedPods().filter((pod) => pod.namespace === RUNNERS_NS).map((pod) => [pod.name, pod.events.filter((event) => event.what.startsWith("container ")).map((event) => event.what.replace(/ after .*/, ""))]);
+    // The job first, then the native sidecars, the last started first: the prune container, then the daemon.
+    const inOrder = ["container job stopped: exit 143", "container prune stopped: exit 143", "container dind stopped: exit 0"];
     expect(stopped).toEqual([
-      ["runner-1", ["container job stopped: exit 143", "container dind stopped: exit 0"]],
-      ["runner-0", ["container job stopped: exit 143", "container dind stopped: exit 0"]],
+      ["runner-1", inOrder],
+      ["runner-0", inOrder],
     ]);
     ids.job0 = await dockerId(await job(0));
   });
