@@ -294,7 +294,9 @@ const kubernetes = section({
     .describe("TLS for the registry, so its login does not cross the pod network in clear text; absent means plain HTTP (the DinD daemons list it as an insecure registry)."),
   terminationGracePeriodSeconds: integer(45, 3600)
     .prefault(120)
-    .describe("How long a runner pod has to stop: the job container first, then the DinD daemon, whose daemon.json shutdown-timeout (for its nested containers) is 30 s less."),
+    .describe(
+      "How long a runner pod has to stop: the job container first, then the DinD daemon, whose daemon.json shutdown-timeout (how long dockerd waits for its nested containers, each stopped with its own stop timeout) is 30 s less.",
+    ),
   runnerDisruption: section({
     maxUnavailable: integer(0, 20)
       .prefault(0)

@@ -23,8 +23,11 @@ export const DAEMON_JSON_PATH = "/etc/docker/daemon.json";
 export const DAEMON_JSON_CONFIG_MAP = "dind-daemon-json";
 
 /**
- * Seconds of a runner pod's grace period kept for dockerd itself after its nested containers had
- * their shutdown-timeout: it then stops containerd and unmounts its storage.
+ * Seconds of a runner pod's grace period kept for dockerd itself beyond its shutdown-timeout: how
+ * long dockerd waits for its nested containers to stop (each with its own stop timeout, 10 s
+ * unless `docker run --stop-timeout` says otherwise; moby cmd/dockerd `shutdownDaemon` waits
+ * the larger of shutdown-timeout and the longest stop timeout + 5 s), after which it still stops
+ * containerd and unmounts its storage.
  */
 export const DOCKERD_EXIT_SECONDS = 30;
 
@@ -32,7 +35,7 @@ export const DOCKERD_EXIT_SECONDS = 30;
 export interface ClusterDaemonJson extends DaemonJson {
   /** BuildKit's garbage collection of the build cache. */
   builder: { gc: { enabled: true; defaultKeepStorage: string } };
-  /** Seconds dockerd gives its containers to stop when it is stopped, before it kills them. */
+  /** Seconds dockerd waits for its containers to stop when it is stopped, before it forces its own shutdown. */
   "shutdown-timeout": number;
 }
 
@@ -45,8 +48,8 @@ export function clusterMtu(daemon: DaemonSettings): number {
  * The DinD daemons' daemon.json on a cluster. `insecureRegistries` are the registry's names the
  * daemons may use over plain HTTP (none when it serves TLS); the stack's registry is also their
  * Docker Hub mirror (`hubMirror`) when it can serve as one. Build cache above
- * kubernetes.dindStorage.buildCacheKeepStorage is collected, and the nested containers get the
- * pod's grace period less the time dockerd needs to exit.
+ * kubernetes.dindStorage.buildCacheKeepStorage is collected, and dockerd waits for its nested
+ * containers for the pod's grace period less the time it needs to exit itself.
  */
 export function clusterDaemonJson(daemon: DaemonSettings, kubernetes: KubernetesSettings, insecureRegistries: readonly string[], hubMirror?: string): ClusterDaemonJson {
   return {

@@ -4,7 +4,7 @@
 // - MTU: a network the runner pod's daemon makes with `docker network create` gets the smaller
 //   of the pod's eth0 MTU and the configured one, and so do the containers on it;
 // - termination: the job container stops first, then the prune sidecar, then the daemon, which
-//   gives a nested container its shutdown-timeout and exits cleanly within the grace period;
+//   gives a nested container its stop timeout and exits cleanly within the grace period;
 // - storage: the registry's garbage collection, which runs with the registry stopped when its pod
 //   starts, frees the layers of an image whose tag was pushed again.
 import * as fs from "node:fs";
@@ -98,9 +98,11 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     await loadImageInto(await job(), BUSYBOX_IMAGE);
   });
 
-  test("termination: the job stops first, then the prune sidecar, then the daemon, which gives a nested container its shutdown-timeout and exits cleanly within the grace period; the cache is there after", async () => {
+  test("termination: the job stops first, then the prune sidecar, then the daemon, which gives a nested container its stop timeout within its shutdown-timeout and exits cleanly within the grace period; the cache is there after", async () => {
     const shell = await job();
-    await execOk(shell, ["docker", "run", "-d", "--name", "stubborn", BUSYBOX_IMAGE, "sh", "-c", "trap '' TERM; while :; do sleep 1; done"]);
+    // A container that ignores SIGTERM and asks for 12 s to stop (docker run --stop-timeout); dockerd
+    // waits up to its shutdown-timeout (45 - 30 = 15 s) for its containers.
+    await execOk(shell, ["docker", "run", "-d", "--stop-timeout", "12", "--name", "stubborn", BUSYBOX_IMAGE, "sh", "-c", "trap '' TERM; while :; do sleep 1; done"]);
     const dind = await daemon();
     stack.configure(runner(0));
     await figures.time("k8s real: up scaling the runner to 0 (a nested container ignores SIGTERM)", () => stack.up());
@@ -108,10 +110,11 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     const stops = pod.events.filter((event) => / stopped: /.test(event.what)).map((event) => event.what);
     expect(stops.map((what) => what.replace(/ after .*/, ""))).toEqual(["container job stopped: exit 143", "container prune stopped: exit 143", "container dind stopped: exit 0"]);
     const seconds = (what: string) => Number(/after ([\d.]+) s/.exec(what)![1]);
-    // The daemon took the shutdown-timeout (45 - 30 = 15 s) for the stubborn container, not the whole grace period.
-    expect(seconds(stops[2])).toBeGreaterThanOrEqual(15);
+    expect(seconds(stops[2])).toBeGreaterThanOrEqual(12);
     expect(stops.reduce((sum, what) => sum + seconds(what), 0)).toBeLessThan(GRACE);
-    expect(await logsOf(dind)).toMatch(/Container failed to exit within 15s of signal 15 - using the force/);
+    const log = await logsOf(dind);
+    expect(log).toMatch(/Container failed to exit within 12s of signal 15 - using the force/);
+    expect(log).not.toContain("Force shutdown daemon");
     stack.configure(runner(1));
     await stack.up();
     const images = await execOk(await job(), ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"]);
@@ -124,7 +127,6 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     const build = (seed: string) =>
       execOk(shell, ["sh", "-c", `set -eu; mkdir -p /tmp/${seed} && cd /tmp/${seed}; printf 'FROM ${BUSYBOX_IMAGE}\\nRUN head -c 8000000 /dev/urandom > /blob-${seed}\\n' > Dockerfile; docker build -q -t ${image} . && docker push ${image}`]);
     await build("first");
-    const firstLayer = JSON.parse((await execOk(shell, ["docker", "inspect", image, "--format", "{{json .RootFS.Layers}}"])).stdout).at(-1);
     await build("second");
     const before = await registryKilobytes();
     expect(before).toBeGreaterThan(2 * 7800);
@@ -142,7 +144,6 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     await execOk(shell, ["docker", "rmi", image]);
     await execOk(shell, ["docker", "pull", image]);
     expect((await execIn(shell, ["docker", "run", "--rm", image, "ls", "/blob-second"])).exitCode).toBe(0);
-    expect(firstLayer).toMatch(/^sha256:/);
     expect(runningPods().flatMap((pod) => [...pod.restarts.entries()])).toEqual([]);
   });
 });

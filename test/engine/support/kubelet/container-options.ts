@@ -1,3 +1,4 @@
+import * as os from "node:os";
 import Docker from "dockerode";
 import { Fields, onlyFields, onlyValues } from "./fields";
 import { quantityValue } from "../../../../components/kubernetes/quantity";
@@ -75,7 +76,9 @@ function resources(container: Fields, where: string): Docker.HostConfig {
   for (const quantity of [requests["ephemeral-storage"], limits["ephemeral-storage"]]) if (quantity !== undefined) quantityValue(quantity);
   const config: Docker.HostConfig = {};
   if (limits.memory !== undefined) config.Memory = Math.round(quantityValue(limits.memory));
-  if (limits.cpu !== undefined) config.NanoCpus = Math.round(quantityValue(limits.cpu) * 1e9);
+  // A CFS quota of more CPUs than the node has limits nothing; the kubelet sets it anyway, Docker
+  // refuses it ("Range of CPUs is from 0.01 to <n>"), so the harness caps it at this machine's CPUs.
+  if (limits.cpu !== undefined) config.NanoCpus = Math.round(Math.min(quantityValue(limits.cpu), os.availableParallelism()) * 1e9);
   // The kubelet's cpu.shares for a request: milli-CPU * 1024 / 1000 (at least 2).
   if (requests.cpu !== undefined) config.CpuShares = Math.max(2, Math.round(quantityValue(requests.cpu) * 1024));
   if (requests.memory !== undefined) quantityValue(requests.memory);
