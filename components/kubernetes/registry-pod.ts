@@ -1,13 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { KubernetesSettings, RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { HTPASSWD_PATH, REGISTRY_CONFIG_PATH, REGISTRY_HEALTHCHECK } from "../registry/registry-config";
 import { podPlacement } from "./placement";
 import { resourceRequirements } from "./settings";
-import { verbatim } from "./verbatim";
+import { REGISTRY_GC_MARKER, registryGcCommand } from "./registry-gc";
 
 /** uid, gid and fsGroup the registry runs as (registry:2 needs no root: port 5000, data on its volume). */
 export const REGISTRY_UID = 1000;
@@ -23,12 +22,6 @@ export const REGISTRY_TLS_DIR = "/etc/dind-stack/registry-tls";
 
 /** The registry's TLS files, as its config names them. */
 export const REGISTRY_TLS_FILES = { certificate: `${REGISTRY_TLS_DIR}/tls.crt`, key: `${REGISTRY_TLS_DIR}/tls.key` } as const;
-
-/** The file that exists while the registry's garbage collection runs (on the pod's /tmp emptyDir). */
-export const REGISTRY_GC_MARKER = "/tmp/registry-gc.running";
-
-/** The registry pod's main process: serves, and stops for garbage-collect on start and on schedule (registry-gc.sh). */
-export const REGISTRY_GC_SCRIPT = fs.readFileSync(path.join(__dirname, "registry-gc.sh"), "utf8");
 
 /** Names of the objects the registry pod mounts: its claim, and its config Secret (named by the provider). */
 export interface RegistryRefs {
@@ -93,7 +86,7 @@ export function registryPodSpec(settings: RegistrySettings, kubernetes: Registry
         name: "registry",
         image: settings.image,
         imagePullPolicy: "IfNotPresent",
-        command: ["/bin/sh", "-c", verbatim(REGISTRY_GC_SCRIPT), "registry-gc", REGISTRY_CONFIG_PATH, String(gc.intervalHours * 3600), String(gc.deleteUntagged), REGISTRY_GC_MARKER],
+        command: registryGcCommand(REGISTRY_CONFIG_PATH, gc.intervalHours * 3600, gc.deleteUntagged),
         ports: [{ name: "http", containerPort: REGISTRY_CONTAINER_PORT, protocol: "TCP" }],
         volumeMounts: [
           { name: "data", mountPath: REGISTRY_DATA_DIR },

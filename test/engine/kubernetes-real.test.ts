@@ -103,7 +103,6 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     // A container that ignores SIGTERM and asks for 12 s to stop (docker run --stop-timeout); dockerd
     // waits up to its shutdown-timeout (45 - 30 = 15 s) for its containers.
     await execOk(shell, ["docker", "run", "-d", "--stop-timeout", "12", "--name", "stubborn", BUSYBOX_IMAGE, "sh", "-c", "trap '' TERM; while :; do sleep 1; done"]);
-    const dind = await daemon();
     stack.configure(runner(0));
     await figures.time("k8s real: up scaling the runner to 0 (a nested container ignores SIGTERM)", () => stack.up());
     const pod = stoppedPods().filter((stopped) => stopped.namespace === RUNNERS_NS).at(-1)!;
@@ -112,7 +111,7 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     const seconds = (what: string) => Number(/after ([\d.]+) s/.exec(what)![1]);
     expect(seconds(stops[2])).toBeGreaterThanOrEqual(12);
     expect(stops.reduce((sum, what) => sum + seconds(what), 0)).toBeLessThan(GRACE);
-    const log = await logsOf(dind);
+    const log = pod.lastLogs.get("dind")!;
     expect(log).toMatch(/Container failed to exit within 12s of signal 15 - using the force/);
     expect(log).not.toContain("Force shutdown daemon");
     stack.configure(runner(1));

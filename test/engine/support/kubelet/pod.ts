@@ -47,6 +47,8 @@ export interface RunningPod {
   aliases: string[];
   /** True once the pod is being stopped (its liveness probes end). */
   stopped: boolean;
+  /** Each container's log as it was when the pod stopped (`kubectl logs --previous`), by container name. */
+  lastLogs: Map<string, string>;
 }
 
 /** What a pod needs from the cluster that runs it. */
@@ -273,6 +275,7 @@ export async function runPod(host: PodHost, namespace: string, name: string, tem
     template,
     aliases,
     stopped: false,
+    lastLogs: new Map(),
   };
   const containerLabels = podObjectLabels(host, namespace, name);
   const volumes = await realizeVolumes(spec.volumes ?? [], volumeContext(host, namespace, name, spec));
@@ -338,6 +341,7 @@ export async function stopPod(host: PodHost, pod: RunningPod): Promise<number> {
   };
   await Promise.all(spec.containers.map(stop));
   for (const sidecar of [...(spec.initContainers ?? [])].reverse()) await stop(sidecar);
+  for (const [name, docker] of pod.containers) pod.lastLogs.set(name, await logsOf(docker));
   for (const docker of [...pod.containers.values(), pod.sandbox]) await engine.getContainer(docker).remove({ force: true, v: true });
   const context = volumeContext(host, pod.namespace, pod.name, spec);
   for (const volume of spec.volumes ?? []) if (volume.emptyDir) await engine.getVolume(`${context.objectPrefix}-emptydir-${volume.name}`).remove();
