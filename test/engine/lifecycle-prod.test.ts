@@ -3,15 +3,20 @@
 // pulumi-kubernetes' own diff rules and a cluster model of the API server and its controllers
 // (test/support/lifecycle): an MTU change, a password rotation, scaling, destroy and a new up.
 // Each step checks what a user would see: the new daemons' MTU, the old password refused, the
-// pushed images and the DinD caches still there.
+// pushed images and the DinD caches still there. Then the objects the previous release deployed
+// (test/fixtures/lifecycle) are upgraded by this version's first `up`, keeping every claim.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT } from "../support/stack-config";
 import { TestStack } from "./support/deploy";
-import { execIn, execOk } from "./support/container-io";
+import { execIn, execOk, logsOf } from "./support/container-io";
 import { engine } from "./support/engine";
 import { figures } from "./support/figures";
 import { ImageRegistry, startImageRegistry } from "./support/image-registry";
 import { runningPods, stoppedPods, stopClusters } from "./support/kubelet/cluster";
 import { claimVolumeOf, podContainer } from "./support/kubelet/pod-containers";
 import { changesOf, readVolume, repositoriesOnVolume } from "./support/stack-objects";
+import { readStandins } from "./support/standins";
 import { BUSYBOX_IMAGE, ensureBusybox, loadImageInto } from "./support/test-images";
 
 const STACK = "test-life-prod";
@@ -159,5 +164,71 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
     await execOk(shell, ["docker", "pull", `${SERVICE}/life/rotated:1`]);
     const proof = await execOk(shell, ["docker", "run", "--rm", "--network", "none", `${SERVICE}/life/rotated:1`, "cat", "/proof"]);
     expect(proof.stdout).toBe("life\n");
+  });
+});
+
+describe("the prod stack as the previous release (15d325d) deployed it, upgraded by this version on a real engine", () => {
+  const OLD_REGISTRY_NS = "dind-stack-prod-registry";
+  const OLD_RUNNERS_NS = "dind-stack-prod-runners";
+  const OLD_SERVICE = `registry.${OLD_REGISTRY_NS}.svc:5000`;
+  const pushed = `${OLD_SERVICE}/kept/busybox:1`;
+  const built = `${OLD_SERVICE}/kept/app:1`;
+  const oldJob = (ordinal: number) => podContainer(OLD_RUNNERS_NS, `runner-${ordinal}`, "job");
+  let nodeRegistry: ImageRegistry;
+  let stack: TestStack;
+  let claimsBefore: (string | undefined)[];
+
+  beforeAll(async () => {
+    await ensureBusybox();
+    nodeRegistry = await startImageRegistry("dind-stack-prod-upgrade-node-registry");
+    // The state the previous release's `pulumi up` left (its harness, under mocks), and this version's config of the same stack.
+    const fixture = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "test", "fixtures", "lifecycle", "kubernetes-states-15d325d.json"), "utf8")).prod;
+    stack = new TestStack({
+      configOf: "prod",
+      stack: "prod",
+      overrides: {
+        "dind-stack:registryPassword": "first-password-1",
+        "dind-stack:kubernetes": { dindImage: { registry: nodeRegistry.address, repository: "dind-stack/dind" } },
+        ...runners(2),
+      },
+      secretKeys: ["dind-stack:registryPassword"],
+    });
+    // A preview builds the DinD image (buildOnPreview); the old pods run it in place of the mocked digest the fixture has.
+    await figures.time("k8s upgrade: preview (builds the DinD image)", () => stack.preview());
+    const image = `${nodeRegistry.address}/dind-stack/dind:${readStandins().dockerVersion}-prod`;
+    const mockedDigest = fixture.resources.find((entry: { type: string }) => entry.type === "docker:index/image:Image").outputs.repoDigest;
+    await figures.time("k8s upgrade: the previous release's objects on the cluster", () => stack.adopt(JSON.parse(JSON.stringify(fixture).split(mockedDigest).join(image))));
+  }, 900_000);
+
+  afterAll(async () => {
+    await stopClusters();
+    await nodeRegistry?.remove();
+  }, 120_000);
+
+  test("the old objects run: the registry with its old command, runners with daemon.json's mtu and no prune container; a job pushes an image and builds one into its cache", async () => {
+    const registry = runningPods().find((pod) => pod.namespace === OLD_REGISTRY_NS)!;
+    expect(registry.template.spec.containers[0].args).toEqual(["/etc/dind-stack/registry/config.yml"]);
+    expect(runningPods().filter((pod) => pod.namespace === OLD_RUNNERS_NS).map((pod) => pod.template.spec.initContainers.map((container: { name: string }) => container.name))).toEqual([["dind"], ["dind"]]);
+    const shell = await oldJob(0);
+    await loadImageInto(shell, BUSYBOX_IMAGE);
+    await execOk(shell, ["sh", "-c", `set -eu; docker tag ${BUSYBOX_IMAGE} ${pushed}; docker push ${pushed}; mkdir -p /tmp/kept && cd /tmp/kept; printf 'FROM ${pushed}\\nRUN echo kept > /proof\\n' > Dockerfile; docker build -q -t ${built} .; docker push ${built}`]);
+    claimsBefore = await Promise.all(["registry-data", "docker-data-runner-0", "docker-data-runner-1"].map((claim) => claimVolumeOf(claim === "registry-data" ? OLD_REGISTRY_NS : OLD_RUNNERS_NS, claim)));
+    expect(claimsBefore.every(Boolean)).toBe(true);
+  });
+
+  test("the first up of this version replaces and deletes nothing; the same claims hold the registry's images and the cache; the registry collects garbage on its restart and serves everything pushed before", async () => {
+    const result = await figures.time("k8s upgrade: first up of this version", () => stack.up());
+    expect(result.steps.filter((step) => step.op === "replace" || step.op === "delete")).toEqual([]);
+    expect(changesOf(result.steps).filter((change) => change.startsWith("create "))).toEqual(["create prod-runners-runner-pods", "create prod-runners-runner-disruption", "create prod-runners-egress-policy"]);
+    const claimsAfter = await Promise.all(["registry-data", "docker-data-runner-0", "docker-data-runner-1"].map((claim) => claimVolumeOf(claim === "registry-data" ? OLD_REGISTRY_NS : OLD_RUNNERS_NS, claim)));
+    expect(claimsAfter).toEqual(claimsBefore);
+    expect(await logsOf(await podContainer(OLD_REGISTRY_NS, "registry-", "registry"))).toMatch(/\[registry-gc\] garbage-collect done/);
+    const shell = await oldJob(0);
+    expect((await execOk(shell, ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout.split("\n")).toContain(built);
+    expect(runningPods().filter((pod) => pod.namespace === OLD_RUNNERS_NS).map((pod) => pod.template.spec.initContainers.map((container: { name: string }) => container.name))).toEqual([["dind", "prune"], ["dind", "prune"]]);
+    const other = await oldJob(1);
+    await execOk(other, ["docker", "pull", built]);
+    expect((await execOk(other, ["docker", "run", "--rm", "--network", "none", built, "cat", "/proof"])).stdout).toBe("kept\n");
+    expect(changesOf((await stack.up()).steps)).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { destroy, preview, up, DeploymentFailed, DeploymentResult } from "../../support/lifecycle/deployment";
+import { withProviderName } from "../../support/lifecycle/kubernetes-naming";
+import { isKubernetesType } from "../../support/lifecycle/kubernetes-rules";
 import { Step } from "../../support/lifecycle/plan";
 import { emptyState, StackState } from "../../support/lifecycle/stack-state";
 import { ProgramRun, RecordedResource } from "../../support/run-program";
@@ -60,7 +62,8 @@ export class TestStack {
   /** The state of the last deployment. */
   state: StackState = emptyState();
   private overrides: Record<string, unknown>;
-  private readonly ops = engineOps(new Realizer(() => privilegeMode()));
+  private readonly realizer = new Realizer(() => privilegeMode());
+  private readonly ops = engineOps(this.realizer);
 
   constructor(private readonly request: DeployRequest) {
     this.overrides = { ...request.overrides };
@@ -96,6 +99,18 @@ export class TestStack {
     } catch (error) {
       if (error instanceof DeploymentFailed) this.state = error.state;
       throw error;
+    }
+  }
+
+  /**
+   * Takes over what another version of the program deployed: `state` (a fixture of an earlier
+   * release's deployment) becomes this stack's, and its Kubernetes objects are made on the
+   * engine's cluster as they were then, under the names they got.
+   */
+  async adopt(state: StackState): Promise<void> {
+    this.state = state;
+    for (const entry of state.resources) {
+      if (isKubernetesType(entry.type)) await this.realizer.realize(entry.type, entry.name, withProviderName(entry.name, entry.inputs, entry.outputs));
     }
   }
 
