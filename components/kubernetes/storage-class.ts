@@ -27,8 +27,9 @@ export function storageClassConflict(what: string, configured: string | undefine
  * changes of it, since pulumi-kubernetes would replace them and the data would go). Their
  * outputs hold what exists: the old value that ignoreChanges keeps, so a preview of the change
  * fails too, naming the key. Nothing is checked before the objects exist (their outputs are
- * unknown then). The returned output rejects with the reason; the caller registers it so that
- * the deployment fails.
+ * unknown then). The returned output rejects with the reason; the callers make what uses the
+ * claims wait for it (the registry pod's claim reference, the stack's dataVolumes output), so
+ * the deployment fails before the registry is touched.
  */
 export function keptStorageClass(what: string, configured: string | undefined, existing: pulumi.Output<string | undefined>): pulumi.Output<string | undefined> {
   return existing.apply((actual) => {
