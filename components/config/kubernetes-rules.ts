@@ -1,4 +1,5 @@
 import { quantityValue } from "../kubernetes/quantity";
+import { daemonResources } from "../kubernetes/settings";
 import { namespaceNames } from "../kubernetes/labels";
 import { CLUSTER_REGISTRY_USER, registryAuthByDefault } from "./cluster-defaults";
 import { Problem, renderValue } from "./problem";
@@ -125,7 +126,8 @@ export function checkResources(settings: Settings, problems: Problem[]): void {
       message: `got ${renderValue(dindStorage.buildCacheKeepStorage)}, not below ${key("kubernetes.dataVolumeSize")} ${renderValue(dataVolumeSize)}; allowed: less than the DinD cache's size, which also holds images and containers`,
     });
   }
-  for (const [role, resources] of Object.entries(all)) {
+  // The daemon's ephemeral-storage limit as rendered (a default derived from the cache's size when unset).
+  for (const [role, resources] of Object.entries({ ...all, daemon: daemonResources(settings.kubernetes) })) {
     for (const resource of ["cpu", "memory", "ephemeralStorage"] as const) {
       const request = resources.requests[resource];
       const limit = resources.limits[resource];

@@ -56,6 +56,12 @@ describe("storage bounds", () => {
     ]);
   });
 
+  test("a daemon ephemeral-storage request above its default limit (the cache's size plus 2Gi) is refused too", () => {
+    expect(problemLines(onCluster({ dindCache: "emptyDir", dataVolumeSize: "20Gi", resources: { daemon: { requests: { ephemeralStorage: "30Gi" } } } }))).toEqual([
+      'dind-stack:kubernetes.resources.daemon.requests.ephemeralStorage: got "30Gi", above the limit "22Gi"; allowed: at most the limit (the API server refuses the pod otherwise)',
+    ]);
+  });
+
   test("a grace period too short for dockerd and its containers is refused", () => {
     expect(problemLines(onCluster({ terminationGracePeriodSeconds: 30 }))).toEqual(["dind-stack:kubernetes.terminationGracePeriodSeconds: got 30; allowed: an integer from 45 to 3600"]);
   });
