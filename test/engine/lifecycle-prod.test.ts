@@ -219,7 +219,7 @@ describe("the prod stack as the previous release (15d325d) deployed it, upgraded
   test("the first up of this version replaces and deletes nothing; the same claims hold the registry's images and the cache; the registry collects garbage on its restart and serves everything pushed before", async () => {
     const result = await figures.time("k8s upgrade: first up of this version", () => stack.up());
     expect(result.steps.filter((step) => step.op === "replace" || step.op === "delete")).toEqual([]);
-    expect(changesOf(result.steps).filter((change) => change.startsWith("create "))).toEqual(["create prod-runners-runner-pods", "create prod-runners-runner-disruption", "create prod-runners-egress-policy"]);
+    expect(changesOf(result.steps).filter((change) => change.startsWith("create ")).sort()).toEqual(["create prod-runners-egress-policy", "create prod-runners-runner-disruption", "create prod-runners-runner-pods"]);
     const claimsAfter = await Promise.all(["registry-data", "docker-data-runner-0", "docker-data-runner-1"].map((claim) => claimVolumeOf(claim === "registry-data" ? OLD_REGISTRY_NS : OLD_RUNNERS_NS, claim)));
     expect(claimsAfter).toEqual(claimsBefore);
     expect(await logsOf(await podContainer(OLD_REGISTRY_NS, "registry-", "registry"))).toMatch(/\[registry-gc\] garbage-collect done/);

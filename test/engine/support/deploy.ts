@@ -1,6 +1,6 @@
 import { destroy, preview, up, DeploymentFailed, DeploymentResult } from "../../support/lifecycle/deployment";
 import { withProviderName } from "../../support/lifecycle/kubernetes-naming";
-import { isKubernetesType } from "../../support/lifecycle/kubernetes-rules";
+import { isKubernetesType, KUBERNETES_PROVIDER } from "../../support/lifecycle/kubernetes-rules";
 import { Step } from "../../support/lifecycle/plan";
 import { emptyState, StackState } from "../../support/lifecycle/stack-state";
 import { ProgramRun, RecordedResource } from "../../support/run-program";
@@ -110,7 +110,8 @@ export class TestStack {
   async adopt(state: StackState): Promise<void> {
     this.state = state;
     for (const entry of state.resources) {
-      if (isKubernetesType(entry.type)) await this.realizer.realize(entry.type, entry.name, withProviderName(entry.name, entry.inputs, entry.outputs));
+      if (entry.type === KUBERNETES_PROVIDER) await this.realizer.realize(entry.type, entry.name, entry.inputs);
+      else if (isKubernetesType(entry.type)) await this.realizer.realize(entry.type, entry.name, withProviderName(entry.name, entry.inputs, entry.outputs));
     }
   }
 
