@@ -230,5 +230,5 @@ describe("the prod stack as the previous release (15d325d) deployed it, upgraded
     await execOk(other, ["docker", "pull", built]);
     expect((await execOk(other, ["docker", "run", "--rm", "--network", "none", built, "cat", "/proof"])).stdout).toBe("kept\n");
     expect(changesOf((await stack.up()).steps)).toEqual([]);
-  });
+  }, 900_000);
 });
