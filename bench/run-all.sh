@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run-all.sh: every benchmark, one after the other (npm run bench). Each one that uses the Docker
-# engine takes the shared engine lock only while it runs; the program evaluation needs no engine.
+# engine takes the shared engine lock only while it runs (dev-first-up too, which runs under jest
+# like the program evaluation, which needs no engine).
 # Each prints its table and writes bench/results/<name>.json.
 set -eu
 cd "$(dirname "$0")/.."
@@ -10,5 +11,7 @@ for bench in image-size readiness warm-rebuild registry-transfer; do
   echo "[bench] $bench: waiting for the engine lock ($lock)" >&2
   flock "$lock" npx ts-node --transpile-only "bench/$bench.ts"
 done
+echo "[bench] dev-first-up: waiting for the engine lock ($lock)" >&2
+flock "$lock" npx jest --config bench/jest.config.js bench/dev-first-up.bench.ts
 echo "[bench] program-evaluation (no engine)" >&2
-npx jest --config bench/jest.config.js
+npx jest --config bench/jest.config.js bench/program-evaluation.bench.ts

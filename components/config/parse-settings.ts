@@ -62,7 +62,7 @@ export function parseSettings(stack: string, raw: Readonly<Record<string, string
   const problems: Problem[] = [];
   const decoded = decodeRawValues(raw, isSecret, problems);
   const parsed = SCHEMA.safeParse(decoded);
-  if (!parsed.success) problems.push(...describeIssues(SCHEMA, parsed.error.issues, decoded, isSecret));
+  if (!parsed.success) problems.push(...describeIssues(SCHEMA, parsed.error.issues, decoded, isSecret, stack));
   checkSecretPlacement(Object.keys(raw), isSecret, context.secureLeaves ?? (() => undefined), problems);
   const parsedConfig = parsed.success ? parsed.data : parseWithoutRefused(SCHEMA, decoded);
   const settings: Settings = { ...parsedConfig, workloads: { ...parsedConfig.workloads, clientValuesSecret: isSecret("workloads") } };

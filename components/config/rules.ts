@@ -4,7 +4,7 @@ import { registryAuthByDefault } from "./cluster-defaults";
 import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkPlacement, checkRegistryTls, checkResources, checkSidecar } from "./kubernetes-rules";
 import { checkNodePullable } from "./pull-rules";
 import { SavedImage } from "../mirror/saved-images";
-import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
+import { checkMirrorArchives, checkMirrorNames, checkMirrorPulls, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
 import { pinnedDockerSha256 } from "./pins";
 import { KeyPath } from "./key-path";
@@ -87,13 +87,13 @@ function checkDood(settings: Settings, _context: RuleContext, problems: Problem[
   }
 }
 
-function checkSecrets(settings: Settings, context: RuleContext, problems: Problem[]): void {
+function checkSecrets(settings: Settings, context: StackRuleContext, problems: Problem[]): void {
   const { auth, proxy } = settings.registry;
   for (const name of SECRET_KEYS) {
     if (settings[name] !== undefined && !context.isSecret(name)) {
       problems.push({
         key: key(name),
-        message: `got a plain-text value (not shown); allowed: a secret, set with \`pulumi config set --secret ${key(name)}\``,
+        message: `got a plain-text value (not shown); allowed: a secret, set with \`npm run pulumi -- config set --secret ${key(name)} --stack ${context.stack}\``,
       });
     }
   }
@@ -230,6 +230,7 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },
+  { reads: ["mirror[].source", "mirror[].archive"], check: checkMirrorPulls },
   { reads: ["target", "mirror", "registry.proxy"], check: checkMirrorTarget },
   { reads: ["target", "registry", "workloads.daemonAlias", "workloads.dataVolumeName", "kubernetes"], check: (settings, _context, problems) => checkTargetKeys(settings, problems) },
 ];

@@ -29,10 +29,10 @@ const dindImage = section({
     .optional()
     .describe("Path (absolute, or relative to the project) of a downloaded docker-<version>.tgz used instead of downloading (air-gapped builds); still sha256-verified."),
   baseImage: formats
-    .imageReference()
+    .pinnedImageReference()
     .prefault("debian:bookworm-slim")
     .describe("apt-based base image of the DinD image (debian:bookworm-slim, ubuntu:22.04, or a mirror of them)."),
-  extraPackages: listOf(formats.aptPackage(), 50).prefault([]).describe("Extra apt packages installed in the DinD image."),
+  extraPackages: listOf(formats.aptPackage(), 50).prefault([]).describe("Extra apt packages installed in the DinD image (in DooD mode: in the client image)."),
   imageName: formats.imageRepository().prefault("dind-stack/dind").describe("Repository name of the built DinD image (kept local, never pushed)."),
   tag: formats.imageTag().optional().describe("Tag of the built DinD image; defaults to <dockerVersion>-<stack>."),
   buildNetwork: choice(["default", "host"])
@@ -44,7 +44,7 @@ const dindImage = section({
 });
 
 const registry = section({
-  image: formats.imageReference().prefault("registry:2").describe("Registry image (distribution 2.x); point it at a mirror for air-gapped hosts."),
+  image: formats.pinnedImageReference().prefault("registry:2").describe("Registry image (distribution 2.x); point it at a mirror for air-gapped hosts."),
   port: integer(1, 65535).prefault(5000).describe("Host port the registry is published on."),
   bindAddress: formats
     .ipAddress()
@@ -133,7 +133,10 @@ const daemon = section({
 
 const client = section({
   name: formats.dnsLabel().describe("Name of this client group; containers are named dind-stack-<stack>-<name>-<n>."),
-  image: formats.imageReference().optional().describe("Client image (must contain sh and the docker CLI); defaults to the DinD image."),
+  image: formats
+    .pinnedImageReference()
+    .optional()
+    .describe("Client image (must contain sh; without the docker CLI its command starts without waiting for the daemon); defaults to the DinD image, in DooD mode to dind-stack/client (the docker CLI from the same verified tarball, nothing else)."),
   command: secretCapable(listOf(secretCapable(formats.nonEmpty()), 100, 1))
     .prefault(["sleep", "infinity"])
     .describe("Command the client runs once the daemon is ready (an empty one would only restart forever)."),
@@ -316,7 +319,7 @@ const kubernetes = section({
     .describe("Where the registry's and the runners' pods may run."),
   dindImage: section({
     reference: formats
-      .imageReference()
+      .pinnedImageReference()
       .optional()
       .describe("A prebuilt DinD image the nodes can pull (never the stack's own registry or another Service), pinned by tag or digest; nothing is built."),
     registry: formats.registryHost().optional().describe("Registry the stack pushes the DinD image it builds to, and the nodes pull it from."),
@@ -369,9 +372,9 @@ export const SCHEMA = section({
   daemon: daemon.prefault({}).describe("Settings of the DinD daemons (written to their daemon.json)."),
   workloads: workloads.prefault({}).describe("The containers that build images: the DinD daemon (mode dind) and the clients."),
   kubernetes: kubernetes.prefault({}).describe("Settings of the Kubernetes target (target: kubernetes)."),
-  registryPassword: secret("Secret: password of registry.auth.username (set with `pulumi config set --secret`)."),
-  registryProxyPassword: secret("Secret: password of registry.proxy.username (set with `pulumi config set --secret`)."),
-  dindImagePassword: secret("Secret: password of kubernetes.dindImage.username (set with `pulumi config set --secret`)."),
+  registryPassword: secret("Secret: password of registry.auth.username (set with `npm run pulumi -- config set --secret`)."),
+  registryProxyPassword: secret("Secret: password of registry.proxy.username (set with `npm run pulumi -- config set --secret`)."),
+  dindImagePassword: secret("Secret: password of kubernetes.dindImage.username (set with `npm run pulumi -- config set --secret`)."),
 });
 
 /** The keys whose values must be set as Pulumi secrets. */

@@ -93,6 +93,8 @@ function daemonContainer(context: RunnerPodContext): k8s.types.input.core.v1.Con
     args: daemon.extraArgs.length > 0 ? daemon.extraArgs.map(verbatim) : undefined,
     env: [
       { name: "DOCKER_TLS_CERTDIR", value: daemon.tls ? CERT_DIR : "" },
+      // Without TLS, plain TCP only on the pod's loopback, where the job container reaches it.
+      ...(daemon.tls ? [] : [{ name: "DIND_PLAIN_TCP", value: "localhost" }]),
       ...mtuEnv(clusterMtu(daemon)).map(keyValue),
       ...iptablesEnv(daemon.iptables).map(keyValue),
     ],

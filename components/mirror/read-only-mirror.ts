@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMED_CONTAINER_OPTIONS } from "../container-options";
 import { dockerCliEnvironment } from "../docker-cli";
 import { imageSlug, MIRROR_ALIAS, stackLabels } from "../naming";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
@@ -93,8 +94,9 @@ export class ReadOnlyMirror extends pulumi.ComponentResource {
         waitTimeout: 60,
         labels: stackLabels(args.stack, "mirror"),
       },
-      // A fixed container name: a replacement removes the old container first.
-      { parent: this, deleteBeforeReplace: true, dependsOn: published },
+      // A fixed container name: a replacement removes the old container first; one that never
+      // became healthy is replaced by the next up (NAMED_CONTAINER_OPTIONS).
+      { parent: this, ...NAMED_CONTAINER_OPTIONS, dependsOn: published },
     );
     this.address = READ_ONLY_MIRROR_ADDRESS;
     this.volumeName = volume.name;

@@ -4,6 +4,7 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistrySettings } from "../config/schema";
+import { NAMED_CONTAINER_OPTIONS, REGISTRY_STOP_SECONDS } from "../container-options";
 import { dockerCliEnvironment } from "../docker-cli";
 import { stackLabels } from "../naming";
 import { REGISTRY_CONTAINER_PORT, registryAddresses } from "./addresses";
@@ -85,12 +86,15 @@ export class Registry extends pulumi.ComponentResource {
         healthcheck: REGISTRY_HEALTHCHECK,
         wait: true,
         waitTimeout: 60,
+        stopTimeout: REGISTRY_STOP_SECONDS,
+        destroyGraceSeconds: REGISTRY_STOP_SECONDS,
         labels: stackLabels(args.stack, "registry"),
       },
       // A fixed container name and host port: a replacement (new image, config, password or
-      // port) must remove the old container before creating the new one, or it collides with it.
+      // port) must remove the old container before creating the new one, or it collides with it;
+      // one that never became healthy is replaced by the next up (NAMED_CONTAINER_OPTIONS).
       // A restore, when configured, has filled the volume before the registry first starts.
-      { parent: this, deleteBeforeReplace: true, dependsOn: storage.restore ? [storage.restore] : [] },
+      { parent: this, ...NAMED_CONTAINER_OPTIONS, dependsOn: storage.restore ? [storage.restore] : [] },
     );
     this.hostAddress = addresses.host;
     this.networkAddress = addresses.network;
@@ -115,7 +119,10 @@ export class Registry extends pulumi.ComponentResource {
     const volume = new docker.Volume(
       `${name}-data`,
       { name: args.volumeName, labels: stackLabels(args.stack, "registry") },
-      { parent: this, retainOnDelete: args.settings.retainDataOnDelete, ignoreChanges: ["labels"] },
+      // Renamed, the new volume is created first and the old one deleted (or, retained, dropped)
+      // only after the registry runs on the new one: the provider would delete a named volume
+      // first (the bridge's autonaming), and this option outranks it.
+      { parent: this, retainOnDelete: args.settings.retainDataOnDelete, ignoreChanges: ["labels"], deleteBeforeReplace: false },
     );
     const archive = args.settings.restoreArchive;
     // Runs again when an input changes (another archive, volume or registry image), and then

@@ -33,7 +33,7 @@ export interface DaemonConnection {
 export interface ClientContext {
   /** Stack name, for labels. */
   stack: string;
-  /** Image used when a client group names none (the DinD image, which has the docker CLI). */
+  /** Image used when a client group names none (the DinD image, or in DooD mode the client image: both have the docker CLI). */
   defaultImage: pulumi.Input<string>;
   /** Pulled image ids of client images named in the config, by reference. */
   images: Readonly<Record<string, pulumi.Input<string>>>;

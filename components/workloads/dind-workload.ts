@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DaemonSettings } from "../config/schema";
+import { NAMED_CONTAINER_OPTIONS } from "../container-options";
 import { stackLabels } from "../naming";
 import { declareClients, WorkloadArgs } from "./clients";
 import { CLIENT_CERT_DIR, dindConnection } from "./connections";
@@ -43,9 +44,11 @@ export class DindWorkload extends pulumi.ComponentResource {
       `${name}-data`,
       { name: workloads.dataVolumeName ?? names.dindDataVolume, labels: stackLabels(args.stack, "dind-data") },
       // The daemon's image and build cache. Deleted only on destroy with retainDataOnDelete: false;
-      // renaming it (workloads.dataVolumeName) leaves this one in place while retained. Label
+      // renaming it (workloads.dataVolumeName) leaves this one in place while retained, and
+      // otherwise deletes it only after the daemon runs on the new one (create-first: the
+      // provider would delete a named volume first, and this option outranks it). Label
       // changes (a code change, never a config one) are ignored so they can never replace it.
-      { parent: this, retainOnDelete: workloads.retainDataOnDelete, ignoreChanges: ["labels"] },
+      { parent: this, retainOnDelete: workloads.retainDataOnDelete, ignoreChanges: ["labels"], deleteBeforeReplace: false },
     );
     const certsVolume = daemon.tls
       ? new docker.Volume(
@@ -67,8 +70,9 @@ export class DindWorkload extends pulumi.ComponentResource {
         daemonJson: renderDaemonJson(daemon, [args.registryNetworkAddress, ...(args.mirrorAddress ? [args.mirrorAddress] : [])], args.hubMirror),
       }),
       // A fixed container name (and network alias): a replacement (new image, daemon.json, flags)
-      // must remove the old daemon before creating the new one. The data volume stays.
-      { parent: this, deleteBeforeReplace: true },
+      // must remove the old daemon before creating the new one; one that never became healthy is
+      // replaced by the next up (NAMED_CONTAINER_OPTIONS). The data volume stays.
+      { parent: this, ...NAMED_CONTAINER_OPTIONS },
     );
     const connection = dindConnection(daemon, workloads, certsVolume?.name ?? "", args.registryNetworkAddress);
     const clients = declareClients(name, this, args, connection, [this.daemon, ...args.dependsOn]);

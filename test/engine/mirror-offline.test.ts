@@ -265,13 +265,13 @@ describe("offline image sets: mirror list, carried registry storage, DinD builds
         { source: `${upstream}/team/tool:1`, repository: "tools/tool" },
       ],
     });
+    // The push is replaced delete-first (the bridge does so for a RegistryImage the program names); its delete leaves the registry alone.
     const expected = [
       `replace ${nginx.load} [triggers]`,
       `replace ${nginx.tag} [sourceImage]`,
       `replace ${nginx.push} [triggers]`,
       `replace ${nginx.publish} [triggers]`,
       `delete ${nginx.publish}`,
-      `delete ${nginx.push}`,
       `delete ${nginx.tag}`,
       `delete ${nginx.load}`,
     ].sort();

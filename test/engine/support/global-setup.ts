@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
       });
   }
   if (!fs.existsSync(standins.tarball)) throw new Error(`${standins.tarball} is missing: run scripts/build-standins.sh`);
-  process.env.DIND_STACK_TEST_RUN = `run-${Date.now().toString(36)}`;
+  process.env.DIND_STACK_TEST_RUN = `run-${process.pid}-${Date.now().toString(36)}`;
   const { removeStaleTestObjects } = await import("./cleanup");
   await removeStaleTestObjects(2 * 3600 * 1000);
   process.env.DIND_STACK_FIGURES = FIGURES_FILE;

@@ -22,6 +22,16 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
     { daemon: { tsl: true } },
     'dind-stack:daemon.tsl: unknown key (did you mean "tls"?); allowed keys: insecureRegistries, registryMirrors, mtu, dns, storageDriver, logOpts, tls, iptables, extraArgs',
   ],
+  [
+    "registry password beside the user name",
+    { registry: { auth: { username: "ci", password: "hunter2hunter2" } }, registryPassword: "long-enough-secret" },
+    "dind-stack:registry.auth.password: unknown key: the password is the secret dind-stack:registryPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryPassword --stack test`; allowed keys: username",
+  ],
+  [
+    "proxy password beside the user name",
+    { registry: { proxy: { remoteUrl: "https://mirror.example", username: "u", password: "hunter2hunter2" } }, registryProxyPassword: "long-enough-secret" },
+    "dind-stack:registry.proxy.password: unknown key: the password is the secret dind-stack:registryProxyPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryProxyPassword --stack test`; allowed keys: remoteUrl, username",
+  ],
   ["mtu too large", { daemon: { mtu: 70000 } }, "dind-stack:daemon.mtu: got 70000; allowed: an integer from 576 to 65535"],
   ["mtu not a number", { daemon: { mtu: "abc" } }, 'dind-stack:daemon.mtu: got "abc"; allowed: an integer from 576 to 65535'],
   ["port zero", { registry: { port: 0 } }, "dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535"],
@@ -125,7 +135,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "image reference with uppercase",
     { registry: { image: "Registry:2" } },
-    'dind-stack:registry.image: got "Registry:2"; allowed: an image reference such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim"',
+    'dind-stack:registry.image: got "Registry:2"; allowed: an image reference with a tag other than latest, or a digest, such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim" (without a tag Docker takes the moving tag latest)',
   ],
   ["download URL not http", { dindImage: { downloadUrl: "ftp://mirror.example/docker" } }, 'dind-stack:dindImage.downloadUrl: got "ftp://mirror.example/docker"; allowed: an http:// or https:// URL'],
   [
@@ -298,7 +308,7 @@ describe("bad configs are refused with an error naming the key, the value and wh
   test("a secret set in plain text is refused without echoing it", () => {
     const lines = problemLines({ registry: { auth: { username: "ci" } }, registryPassword: "plain-text-password" }, ruleContext([], []));
     expect(lines).toEqual([
-      "dind-stack:registryPassword: got a plain-text value (not shown); allowed: a secret, set with `pulumi config set --secret dind-stack:registryPassword`",
+      "dind-stack:registryPassword: got a plain-text value (not shown); allowed: a secret, set with `npm run pulumi -- config set --secret dind-stack:registryPassword --stack test`",
     ]);
     expect(lines.join("\n")).not.toContain("plain-text-password");
   });

@@ -116,11 +116,19 @@ describe("parsing a stack's config", () => {
 });
 
 describe("did you mean", () => {
+  test("a short typo of a client key points to the key meant", () => {
+    expect(problemLines({ workloads: { clients: [{ name: "runner", cnt: 2 }] } })).toEqual([
+      'dind-stack:workloads.clients[0].cnt: unknown key (did you mean "count"?); allowed keys: name, image, command, env, count',
+    ]);
+  });
+
   test.each([
     ["tsl", ["tls", "mtu", "dns"], "tls"],
     ["insecureRegistry", ["insecureRegistries", "registryMirrors"], "insecureRegistries"],
     ["DOCKERVERSION", ["dockerVersion", "arch"], "dockerVersion"],
     ["completely-unrelated", ["tls", "mtu"], undefined],
+    ["cnt", ["name", "image", "command", "env", "count"], "count"],
+    ["prot", ["image", "port", "proxy"], "port"],
   ])("%s among %j suggests %s", (given, known, expected) => {
     expect(closestName(given, known)).toBe(expected);
   });

@@ -85,8 +85,27 @@ describe("pulumi-kubernetes' diff, by nested path", () => {
     expect(kubernetesDiff(T.claim, claim(), { metadata: claim().metadata })).toMatchObject({ kind: "replace", replaceFields: ["spec"] });
   });
 
-  test("the provider: a new context replaces it and every object, which the harness refuses to act out; other settings update it", () => {
-    expect(() => kubernetesDiff(KUBERNETES_PROVIDER, { context: "a" }, { context: "b" })).toThrow("the Kubernetes provider's context changed");
+  test("the provider: a context that selects another cluster replaces it and every object, which the harness refuses to act out", () => {
+    const kubeconfig = JSON.stringify({
+      clusters: [
+        { name: "one", cluster: { server: "https://one.example:6443" } },
+        { name: "two", cluster: { server: "https://two.example:6443" } },
+      ],
+      contexts: [
+        { name: "a", context: { cluster: "one" } },
+        { name: "a-admin", context: { cluster: "one", user: "admin" } },
+        { name: "b", context: { cluster: "two" } },
+      ],
+      "current-context": "a",
+    });
+    expect(() => kubernetesDiff(KUBERNETES_PROVIDER, { kubeconfig, context: "a" }, { kubeconfig, context: "b" })).toThrow("the Kubernetes provider's context changed");
+    // Another context on the same cluster only updates the provider.
+    expect(kubernetesDiff(KUBERNETES_PROVIDER, { kubeconfig, context: "a" }, { kubeconfig, context: "a-admin" })).toMatchObject({ kind: "update", changed: ["context"] });
+  });
+
+  test("the provider: without a kubeconfig input there is no cluster to compare, so a new context updates it; an unknown one replaces it", () => {
+    expect(kubernetesDiff(KUBERNETES_PROVIDER, { context: "a" }, { context: "b" })).toMatchObject({ kind: "update", changed: ["context"] });
+    expect(() => kubernetesDiff(KUBERNETES_PROVIDER, { context: "a" }, { context: UNKNOWN })).toThrow("the Kubernetes provider's context changed");
     expect(kubernetesDiff(KUBERNETES_PROVIDER, {}, { upsertExistingObjects: true })).toMatchObject({ kind: "update", changed: ["upsertExistingObjects"] });
   });
 

@@ -31,11 +31,18 @@ describe("the prod stack (DinD, a cache claim per runner) deployed by the previo
     stack = upgraded(withOverrides(config, { "dind-stack:workloads": { clients: [{ name: "runner", count: 2, env: { CI: "true" } }] } }), secretKeys, previous.prod);
   });
 
-  test("the first up updates in place and adds the new objects; no claim is made or deleted, nothing is replaced; a second up changes nothing", async () => {
+  test("the first up updates in place and adds the new objects; no claim is made or deleted, only the registry's config Secret is replaced (create first); a second up changes nothing", async () => {
     const claimsBefore = [...stack.ops.cluster.claims.values()].map((claim) => `${claim.namespace}/${claim.name} ${JSON.stringify(claim.spec)}`);
     const result = await stack.up();
     const planned = changes(result.steps);
-    expect(planned.filter((change) => !change.startsWith("update "))).toEqual(["create prod-runners-runner-pods", "create prod-runners-runner-disruption", "create prod-runners-egress-policy"]);
+    // The registry's config gained http.draintimeout: its Secret is replaced create-first and the registry rolls onto it.
+    expect(planned.filter((change) => !change.startsWith("update "))).toEqual([
+      "create prod-runners-runner-pods",
+      'replace prod-registry-config [stringData["config.yml"]]',
+      "create prod-runners-runner-disruption",
+      "create prod-runners-egress-policy",
+      "delete prod-registry-config",
+    ]);
     expect(planned.map((change) => change.split(" ").slice(0, 2).join(" "))).toEqual(
       expect.arrayContaining(["update prod-registry-namespace", "update prod-runners-namespace", "update prod-runners-daemon-json", "update prod-registry-deployment", "update prod-runners-runner"]),
     );
@@ -86,11 +93,14 @@ describe("the prod stack (DinD, a cache claim per runner) deployed by the previo
 });
 
 describe("the DooD variant deployed by the previous release", () => {
-  test("the first up rolls the runners and adds the new objects; nothing is replaced or deleted, and the registry keeps its claim", async () => {
+  test("the first up rolls the runners and adds the new objects; only the registry's config Secret is replaced (create first), and the registry keeps its claim", async () => {
     const { config, secretKeys } = doodStack();
     const stack = upgraded(config, secretKeys, previous.dood);
     const result = await stack.up();
-    expect(result.steps.filter((step) => step.op === "replace" || step.op === "delete")).toEqual([]);
+    expect(result.steps.filter((step) => step.op === "replace" || step.op === "delete").map((step) => `${step.op} ${step.name} ${step.deleteBeforeReplace ?? ""}`)).toEqual([
+      "replace prod-registry-config false",
+      "delete prod-registry-config ",
+    ]);
     expect(changes(result.steps).filter((change) => change.startsWith("create "))).toEqual(["create prod-runners-runner-disruption", "create prod-runners-egress-policy"]);
     expect(stack.ops.actions.filter((action) => action.includes("claim"))).toEqual([]);
     expect(stack.claims(REGISTRY)).toEqual(["registry-data"]);

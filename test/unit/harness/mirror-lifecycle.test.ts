@@ -61,7 +61,7 @@ describe("the lifecycle of a stack with a mirror list", () => {
     expect(ops.calls).toEqual([]);
   });
 
-  test("another image in an entry's archive loads, tags, pushes and publishes that entry alone, the new push before the old one is dropped", async () => {
+  test("another image in an entry's archive loads, tags, pushes and publishes that entry alone; the named push is replaced delete-first, which leaves the registry alone", async () => {
     const result = await deploy({ "dind-stack:mirror": mirror("nginx-2.tar") });
     const steps = changes(result.steps);
     // The push and the publish are independent of each other, so only their order around the
@@ -73,7 +73,6 @@ describe("the lifecycle of a stack with a mirror list", () => {
         `replace ${nginx.push} [triggers]`,
         `replace ${nginx.publish} [triggers]`,
         `delete ${nginx.publish}`,
-        `delete ${nginx.push}`,
         `delete ${nginx.tag}`,
         `delete ${nginx.load}`,
       ].sort(),
@@ -84,6 +83,12 @@ describe("the lifecycle of a stack with a mirror list", () => {
     expect(position(`replace ${nginx.tag} [sourceImage]`)).toBeLessThan(position(`replace ${nginx.push} [triggers]`));
     expect(position(`replace ${nginx.load} [triggers]`)).toBeLessThan(position(`replace ${nginx.publish} [triggers]`));
     expect(ops.calls.filter((call) => call.startsWith("remove")).slice(-2)).toEqual([`remove ${nginx.tag}`, `remove ${nginx.load}`]);
+    // The bridge asks for delete-first for a RegistryImage whose name the program sets; its
+    // delete, with keepRemotely, removes nothing from the registry, so the old image is served
+    // until the new push lands.
+    expect(ops.calls.indexOf(`remove ${nginx.push}`)).toBe(ops.calls.indexOf(`create ${nginx.push}`) - 1);
+    expect(result.steps.find((step) => step.name === nginx.push)?.deleteBeforeReplace).toBe(true);
+    expect(state.resources.find((entry) => entry.name === nginx.push)?.inputs.keepRemotely).toBe(true);
   });
 
   test("the same image under another archive path is loaded again, and nothing is pushed", async () => {

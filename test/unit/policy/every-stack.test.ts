@@ -2,7 +2,7 @@ import { containersOf } from "../../../policy/policies";
 import { judgeStack } from "../../../policy/stack-containers";
 import { readTrustedImages } from "../../../policy/trusted-images";
 import { runProgram } from "../../support/run-program";
-import { deployableStack, stackConfig, stackNames } from "../../support/stack-config";
+import { deployableStack, stackConfig, stackNames, withOverrides } from "../../support/stack-config";
 import { asPolicyResources, packFindings } from "./support/pack-harness";
 
 /** Each container of what the program declares for a stack, with the role the pack gives it (`-` for none). */
@@ -55,4 +55,13 @@ test("the DooD stack passes because its file opted in: the same resources in a s
   const mandatory = findings.filter((finding) => finding.level === "mandatory");
   expect(mandatory.length).toBeGreaterThan(0);
   expect(mandatory.every((finding) => finding.policy === "docker-socket-only-with-dood-opt-in")).toBe(true);
+});
+
+test("a DinD stack with a mirror list passes too, and its read-only mirror registry counts as a registry", async () => {
+  const config = withOverrides(stackConfig("ci"), { "dind-stack:mirror": [{ source: "mysql:5.7" }] });
+  const run = await runProgram("ci", config);
+  const resources = asPolicyResources("ci", run.resources);
+  expect((await packFindings(resources)).filter((finding) => finding.level === "mandatory")).toEqual([]);
+  const roles = judgeStack(resources, readTrustedImages("ci")).flatMap((resource) => resource.containers.map((container) => `${container.view.label}: ${container.role?.kind ?? "-"}`));
+  expect(roles).toContain("container dind-stack-ci-mirror: registry");
 });
