@@ -216,9 +216,10 @@ describe("the prod stack as the previous release (15d325d) deployed it, upgraded
     expect(claimsBefore.every(Boolean)).toBe(true);
   });
 
-  test("the first up of this version replaces and deletes nothing; the same claims hold the registry's images and the cache; the registry collects garbage on its restart and serves everything pushed before", async () => {
+  test("the first up of this version replaces only the registry's config Secret (create first) and deletes nothing else; the same claims hold the registry's images and the cache; the registry collects garbage on its restart and serves everything pushed before", async () => {
     const result = await figures.time("k8s upgrade: first up of this version", () => stack.up());
-    expect(result.steps.filter((step) => step.op === "replace" || step.op === "delete")).toEqual([]);
+    // The registry's config gained http.draintimeout: a new Secret, then the old one goes.
+    expect(result.steps.filter((step) => step.op === "replace" || step.op === "delete").map((step) => `${step.op} ${step.name}`)).toEqual(["replace prod-registry-config", "delete prod-registry-config"]);
     expect(changesOf(result.steps).filter((change) => change.startsWith("create ")).sort()).toEqual(["create prod-runners-egress-policy", "create prod-runners-runner-disruption", "create prod-runners-runner-pods"]);
     const claimsAfter = await Promise.all(["registry-data", "docker-data-runner-0", "docker-data-runner-1"].map((claim) => claimVolumeOf(claim === "registry-data" ? OLD_REGISTRY_NS : OLD_RUNNERS_NS, claim)));
     expect(claimsAfter).toEqual(claimsBefore);
