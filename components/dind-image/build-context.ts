@@ -22,10 +22,11 @@ function placeFile(source: string, target: string): void {
 /**
  * Assembles the DinD image's build context in `stagingDir`: exactly the files of
  * DOCKERFILE_DIR (a file removed from the repository is removed here too, so it cannot linger
- * in the image or its context digest), and an `offline/` folder holding only the local tarball
- * (at `tarballPath` inside the context) when one is configured. Returns the context directory.
+ * in the image or its context digest), and an `offline/` folder holding only `offlineFiles`
+ * (path inside the context, e.g. `offline/docker-24.0.6-x86_64.tgz`, to the local file: the
+ * tarball and plugin binaries of an air-gapped build). Returns the context directory.
  */
-export function stageBuildContext(stagingDir: string, localTarball?: string, tarballPath?: string): string {
+export function stageBuildContext(stagingDir: string, offlineFiles: Readonly<Record<string, string>> = {}): string {
   fs.mkdirSync(path.join(stagingDir, "offline"), { recursive: true });
   const sources = fs.readdirSync(DOCKERFILE_DIR);
   for (const entry of fs.readdirSync(stagingDir)) {
@@ -34,12 +35,12 @@ export function stageBuildContext(stagingDir: string, localTarball?: string, tar
   for (const entry of sources) {
     fs.copyFileSync(path.join(DOCKERFILE_DIR, entry), path.join(stagingDir, entry));
   }
-  const wanted = localTarball && tarballPath ? path.join(stagingDir, tarballPath) : undefined;
+  const wanted = Object.keys(offlineFiles).map((contextPath) => path.join(stagingDir, contextPath));
   for (const entry of fs.readdirSync(path.join(stagingDir, "offline"))) {
     const candidate = path.join(stagingDir, "offline", entry);
-    if (candidate !== wanted && entry !== ".keep") fs.rmSync(candidate, { recursive: true, force: true });
+    if (!wanted.includes(candidate) && entry !== ".keep") fs.rmSync(candidate, { recursive: true, force: true });
   }
   fs.writeFileSync(path.join(stagingDir, "offline", ".keep"), "");
-  if (localTarball && wanted) placeFile(path.resolve(localTarball), wanted);
+  for (const [contextPath, source] of Object.entries(offlineFiles)) placeFile(path.resolve(source), path.join(stagingDir, contextPath));
   return stagingDir;
 }

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Step of scripts/build-standins.sh. Its one job: write <cache>/standins/standins.json (atomically)
-# from what the earlier steps handed on, saying which artefacts are stand-ins: an image is one
-# when it carries the org.dind-stack.standin label, the tarball when docker-tarball.sh packed it.
+# Step of scripts/build-standins.sh. Its one job: write the metadata file of one stand-in engine
+# (atomically) from what the earlier steps handed on: <cache>/standins/standins.json for bookworm's
+# (STANDINS_SUITE unset), standins-<release>.json for another release's. It says which artefacts
+# are stand-ins: an image is one when it carries the org.dind-stack.standin label, the tarball
+# when a step packed it from Debian's binaries.
 # Fields: dockerVersion, arch, tarball, sha256, mirrorDir, extraPackages, baseImage,
 # registryImage, baseImageIsStandin, registryImageIsStandin, tarballIsStandin, debianSources
-# (Debian source packages the stand-in tarball's binaries came from; {} for the upstream one).
+# (Debian source packages the stand-in tarball's binaries came from; {} for the upstream one),
+# debianRelease, and plugins: {buildx, compose}, each {version, file, sha256, isStandin,
+# debianPackage} (plugins.sh).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,16 +30,28 @@ json_bool_from_state() {
   esac
 }
 
+# The plugins object: {"buildx":{...},"compose":{...}} from what plugins.sh handed on.
+plugins_json() {
+  local name entries=""
+  for name in buildx compose; do
+    entries+="${entries:+,}$(json_string "$name"):{\"version\":$(json_string "$(state_get "plugin-$name-version")"),"
+    entries+="\"file\":$(json_string "$(state_get "plugin-$name-file")"),\"sha256\":$(json_string "$(state_get "plugin-$name-sha256")"),"
+    entries+="\"isStandin\":true,\"debianPackage\":$(json_string "$(state_get "plugin-$name-package")")}"
+  done
+  printf '{%s}' "$entries"
+}
+
 write_metadata() {
-  local docker_version arch tarball sha256 tarball_standin extra sources_text
+  local docker_version arch tarball sha256 tarball_standin extra sources_text plugins
   local tmp pkgs="" pkg sources="" line base_standin=false registry_standin=false
-  docker_version="$(state_get docker-version)"
-  arch="$(state_get arch)"
-  tarball="$(state_get tarball)"
-  sha256="$(state_get sha256)"
-  tarball_standin="$(json_bool_from_state tarball-is-standin)"
-  extra="$(state_get extra-packages)"
-  sources_text="$(state_get debian-sources)"
+  docker_version="$(state_get "$(suite_key docker-version)")"
+  arch="$(state_get "$(suite_key arch)")"
+  tarball="$(state_get "$(suite_key tarball)")"
+  sha256="$(state_get "$(suite_key sha256)")"
+  tarball_standin="$(json_bool_from_state "$(suite_key tarball-is-standin)")"
+  extra="$(state_get "$(suite_key extra-packages)")"
+  sources_text="$(state_get "$(suite_key debian-sources)")"
+  plugins="$(plugins_json)"
   [ -f "$tarball" ] || die "metadata: the tarball $tarball is missing"
   while read -r pkg; do
     [ -n "$pkg" ] || continue
@@ -53,11 +69,12 @@ write_metadata() {
   {
     printf '{"dockerVersion":%s,"arch":%s,' "$(json_string "$docker_version")" "$(json_string "$arch")"
     printf '"tarball":%s,"sha256":%s,' "$(json_string "$tarball")" "$(json_string "$sha256")"
-    printf '"mirrorDir":%s,"extraPackages":[%s],' "$(json_string "$STANDINS_DIR")" "$pkgs"
+    printf '"mirrorDir":%s,"extraPackages":[%s],' "$(json_string "$(dirname "$(dirname "$tarball")")")" "$pkgs"
     printf '"baseImage":%s,"registryImage":%s,' "$(json_string "$BASE_IMAGE")" "$(json_string "$REGISTRY_IMAGE")"
     printf '"baseImageIsStandin":%s,"registryImageIsStandin":%s,' "$base_standin" "$registry_standin"
     printf '"tarballIsStandin":%s,' "$tarball_standin"
-    printf '"debianSources":{%s}}\n' "$sources"
+    printf '"debianSources":{%s},' "$sources"
+    printf '"debianRelease":%s,"plugins":%s}\n' "$(json_string "$DEBIAN_SUITE")" "$plugins"
   } >"$tmp"
   chmod 0644 "$tmp"
   mv -f "$tmp" "$METADATA_FILE"

@@ -6,7 +6,7 @@ import { stackConfig, withOverrides } from "../../support/stack-config";
 import { engineOps } from "./engine-ops";
 import { privilegeMode } from "./privileges";
 import { Realizer } from "./realizer";
-import { readStandins } from "./standins";
+import { airGappedImageOverrides } from "./standins";
 
 /** What to deploy: a stack's config file, under a test stack name, with overrides. */
 export interface DeployRequest {
@@ -18,23 +18,6 @@ export interface DeployRequest {
   overrides?: Record<string, unknown>;
   /** Config keys set as secrets. */
   secretKeys?: string[];
-}
-
-/**
- * The air-gapped path the README documents, used on machines that reach no download site:
- * the DinD image is built from the local docker tarball made by scripts/build-standins.sh
- * (its version, checksum and the packages its binaries need), everything else as configured.
- */
-export function airGappedImageOverrides(stackImageConfig: Record<string, unknown> = {}): Record<string, unknown> {
-  const standins = readStandins();
-  const packages = [...((stackImageConfig.extraPackages as string[]) ?? []), ...standins.extraPackages];
-  return {
-    dockerVersion: standins.dockerVersion,
-    arch: standins.arch,
-    sha256: standins.sha256,
-    localTarball: standins.tarball,
-    extraPackages: [...new Set(packages)],
-  };
 }
 
 /** The config a request deploys: the stack file, the overrides, and the air-gapped image build. */

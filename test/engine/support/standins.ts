@@ -1,7 +1,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** What scripts/build-standins.sh made available on this machine (standins.json). */
+/** A CLI plugin binary scripts/build-standins.sh made available. */
+export interface StandinPlugin {
+  /** Its version. */
+  version: string;
+  /** Path of the binary. */
+  file: string;
+  /** Its sha256. */
+  sha256: string;
+  /** True when it is a Debian build standing in for the upstream release binary. */
+  isStandin: boolean;
+}
+
+/** What scripts/build-standins.sh made available on this machine for one engine (standins.json, standins-trixie.json). */
 export interface Standins {
   /** Version of the binaries in the tarball. */
   dockerVersion: string;
@@ -15,21 +27,67 @@ export interface Standins {
   mirrorDir: string;
   /** apt packages the tarball's binaries need on the base image. */
   extraPackages: string[];
-  /** True when debian:bookworm-slim was built locally. */
+  /** The base image the tarball's binaries run on (debian:bookworm-slim, debian:trixie-slim). */
+  baseImage: string;
+  /** True when the base image was built locally. */
   baseImageIsStandin: boolean;
   /** True when registry:2 was built locally. */
   registryImageIsStandin: boolean;
   /** True when the tarball was packed from Debian's binaries (no download site reachable). */
   tarballIsStandin: boolean;
+  /** The buildx and compose plugins (written by build-standins.sh since the plugins came in). */
+  plugins?: { buildx: StandinPlugin; compose: StandinPlugin };
 }
 
-/** Path of standins.json. */
-export const STANDINS_FILE = path.join(process.env.DIND_STACK_CACHE ?? "/var/cache/dind-stack", "standins", "standins.json");
+/** The stand-in engines: bookworm's (the default) and trixie's, chosen with DIND_STACK_STANDIN. */
+export const STANDIN_ENGINES = ["bookworm", "trixie"] as const;
 
-/** Reads standins.json; fails with what to run when it is missing. */
-export function readStandins(): Standins {
-  if (!fs.existsSync(STANDINS_FILE)) {
-    throw new Error(`${STANDINS_FILE} is missing: run scripts/build-standins.sh (it makes the base image, registry:2 and the docker tarball available)`);
+/** One of STANDIN_ENGINES. */
+export type StandinEngine = (typeof STANDIN_ENGINES)[number];
+
+/** The engine a run uses: DIND_STACK_STANDIN, else bookworm. */
+export function standinEngine(): StandinEngine {
+  const chosen = process.env.DIND_STACK_STANDIN ?? "bookworm";
+  if (!(STANDIN_ENGINES as readonly string[]).includes(chosen)) {
+    throw new Error(`DIND_STACK_STANDIN=${JSON.stringify(chosen)} names no stand-in engine; allowed: ${STANDIN_ENGINES.join(", ")}`);
   }
-  return JSON.parse(fs.readFileSync(STANDINS_FILE, "utf8")) as Standins;
+  return chosen as StandinEngine;
+}
+
+/** Path of an engine's metadata file: standins.json for bookworm's, standins-<release>.json for another. */
+export function standinsFile(engine: StandinEngine = standinEngine()): string {
+  const dir = path.join(process.env.DIND_STACK_CACHE ?? "/var/cache/dind-stack", "standins");
+  return path.join(dir, engine === "bookworm" ? "standins.json" : `standins-${engine}.json`);
+}
+
+/** Reads the chosen engine's metadata; fails with what to run when it, or its plugins, are missing. */
+export function readStandins(engine: StandinEngine = standinEngine()): Standins & Required<Pick<Standins, "plugins">> {
+  const file = standinsFile(engine);
+  const hint = "run scripts/build-standins.sh (it makes the base images, registry:2, the docker tarballs and the plugins available)";
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: ${hint}`);
+  const standins = JSON.parse(fs.readFileSync(file, "utf8")) as Standins;
+  if (!standins.plugins) throw new Error(`${file} names no buildx and compose plugins (it was written before they came in): ${hint}`);
+  return { ...standins, plugins: standins.plugins };
+}
+
+/**
+ * The air-gapped path the README documents, used on machines that reach no download site: the
+ * DinD image is built from the chosen engine's local docker tarball and plugin binaries made by
+ * scripts/build-standins.sh (their versions and checksums), on its base image, with the packages
+ * its binaries need added to `stackImageConfig`'s.
+ */
+export function airGappedImageOverrides(stackImageConfig: Record<string, unknown> = {}): Record<string, unknown> {
+  const standins = readStandins();
+  const packages = [...((stackImageConfig.extraPackages as string[]) ?? []), ...standins.extraPackages];
+  const plugin = (binary: StandinPlugin) => ({ version: binary.version, sha256: binary.sha256, localFile: binary.file });
+  return {
+    dockerVersion: standins.dockerVersion,
+    arch: standins.arch,
+    sha256: standins.sha256,
+    localTarball: standins.tarball,
+    baseImage: standins.baseImage,
+    extraPackages: [...new Set(packages)],
+    buildx: plugin(standins.plugins.buildx),
+    compose: plugin(standins.plugins.compose),
+  };
 }

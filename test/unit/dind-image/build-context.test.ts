@@ -25,25 +25,30 @@ describe("staging the DinD build context", () => {
     for (const script of scripts) expect(fs.statSync(path.join(context, script)).mode & 0o111).not.toBe(0);
   });
 
-  test("with a tarball: exactly that tarball, at the path the build arg names; a stale one is removed", () => {
+  test("with local files: exactly those files, at the paths the build args name; a stale one is removed", () => {
     const tarball = path.join(work, "docker.tgz");
+    const buildx = path.join(work, "buildx");
     fs.writeFileSync(tarball, "tarball bytes");
+    fs.writeFileSync(buildx, "buildx bytes");
     const ctx = path.join(work, "ctx");
     fs.mkdirSync(path.join(ctx, "offline"), { recursive: true });
     fs.writeFileSync(path.join(ctx, "offline", "docker-old.tgz"), "old");
-    stageBuildContext(ctx, tarball, "offline/docker-24.0.6-x86_64.tgz");
-    expect(fs.readdirSync(path.join(ctx, "offline")).sort()).toEqual([".keep", "docker-24.0.6-x86_64.tgz"]);
+    stageBuildContext(ctx, { "offline/docker-24.0.6-x86_64.tgz": tarball, "offline/docker-buildx-0.11.2-x86_64": buildx });
+    expect(fs.readdirSync(path.join(ctx, "offline")).sort()).toEqual([".keep", "docker-24.0.6-x86_64.tgz", "docker-buildx-0.11.2-x86_64"]);
     expect(fs.readFileSync(path.join(ctx, "offline", "docker-24.0.6-x86_64.tgz"), "utf8")).toBe("tarball bytes");
+    expect(fs.readFileSync(path.join(ctx, "offline", "docker-buildx-0.11.2-x86_64"), "utf8")).toBe("buildx bytes");
+    stageBuildContext(ctx, { "offline/docker-24.0.6-x86_64.tgz": tarball });
+    expect(fs.readdirSync(path.join(ctx, "offline")).sort()).toEqual([".keep", "docker-24.0.6-x86_64.tgz"]);
   });
 
   test("restaging after the tarball changed picks up the new bytes", () => {
     const tarball = path.join(work, "docker.tgz");
     const ctx = path.join(work, "ctx");
     fs.writeFileSync(tarball, "first");
-    stageBuildContext(ctx, tarball, "offline/t.tgz");
+    stageBuildContext(ctx, { "offline/t.tgz": tarball });
     fs.rmSync(tarball);
     fs.writeFileSync(tarball, "second, longer");
-    stageBuildContext(ctx, tarball, "offline/t.tgz");
+    stageBuildContext(ctx, { "offline/t.tgz": tarball });
     expect(fs.readFileSync(path.join(ctx, "offline", "t.tgz"), "utf8")).toBe("second, longer");
   });
 

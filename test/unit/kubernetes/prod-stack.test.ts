@@ -189,6 +189,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       { name: "DOCKER_TLS_VERIFY", value: "1" },
       { name: "DOCKER_CERT_PATH", value: "/certs/client" },
       { name: "DIND_STACK_REGISTRY", value: SERVICE_ADDRESS },
+      { name: "DIND_STACK_BUILD_CACHE", value: `${SERVICE_ADDRESS}/build-cache` },
       { name: "DIND_READY_TIMEOUT", value: "120" },
       { name: "CI", value: "true" },
     ]);

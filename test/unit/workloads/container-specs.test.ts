@@ -88,6 +88,7 @@ describe("client containers", () => {
       "DOCKER_TLS_VERIFY=1",
       "DOCKER_CERT_PATH=/certs/client",
       "DIND_STACK_REGISTRY=registry:5000",
+      "DIND_STACK_BUILD_CACHE=registry:5000/build-cache",
       "DIND_READY_TIMEOUT=90",
       "CI=1",
     ]);
@@ -106,7 +107,13 @@ describe("client containers", () => {
 
   test("DooD clients: the host socket, pushes to the host-published registry, nothing privileged", () => {
     const runner = specs(doodConnection("127.0.0.1:5000"))[0].args;
-    expect(runner.envs).toEqual(["DOCKER_HOST=unix:///var/run/docker.sock", "DIND_STACK_REGISTRY=127.0.0.1:5000", "DIND_READY_TIMEOUT=90", "CI=1"]);
+    expect(runner.envs).toEqual([
+      "DOCKER_HOST=unix:///var/run/docker.sock",
+      "DIND_STACK_REGISTRY=127.0.0.1:5000",
+      "DIND_STACK_BUILD_CACHE=127.0.0.1:5000/build-cache",
+      "DIND_READY_TIMEOUT=90",
+      "CI=1",
+    ]);
     expect(runner.volumes).toEqual([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }]);
     expect(runner.privileged).toBeUndefined();
   });
