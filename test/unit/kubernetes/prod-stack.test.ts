@@ -164,7 +164,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     ]);
     const daemonJson = inputs("prod-runners-daemon-json").data["daemon.json"];
     expect(JSON.parse(daemonJson)).toEqual({
-      "insecure-registries": [SERVICE_ADDRESS],
+      "insecure-registries": [`http://${SERVICE_ADDRESS}`],
       mtu: 1400,
       "log-driver": "json-file",
       "log-opts": { "max-size": "20m", "max-file": "3" },

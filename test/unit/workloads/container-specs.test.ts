@@ -40,7 +40,7 @@ describe("DinD daemon container", () => {
     expect(args.envs).toEqual([
       "DOCKER_TLS_CERTDIR=/certs",
       "DOCKER_TLS_SAN=DNS:docker,DNS:dind-stack-ci-docker",
-      'DIND_DAEMON_JSON={"insecure-registries":["registry:5000"],"log-driver":"json-file","log-opts":{"max-size":"10m","max-file":"3"}}',
+      'DIND_DAEMON_JSON={"insecure-registries":["http://registry:5000"],"log-driver":"json-file","log-opts":{"max-size":"10m","max-file":"3"}}',
     ]);
     expect((args.healthcheck as { tests: string[] }).tests).toEqual(["CMD", "/usr/local/bin/dind-healthcheck.sh"]);
     expect(args.envs as string[]).not.toContainEqual(expect.stringMatching(/^DOCKER_HOST=/));
