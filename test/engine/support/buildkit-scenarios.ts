@@ -54,7 +54,16 @@ export async function buildxBuild(client: BuildkitClient, flags: string[], name:
  * second build sees what the first left in the cache mount (which no image contains), and the
  * secret reaches the step while no layer and no history line holds it.
  */
-export async function mountsBuild(client: BuildkitClient): Promise<{ firstSeen: string; secondSeen: string; tokenDigest: string; secretDigest: string; leaked: string }> {
+export async function expectMountsToWork(client: BuildkitClient): Promise<void> {
+  const result = await mountsBuild(client);
+  expect(result.firstSeen).toBe("build 1\n");
+  expect(result.secondSeen).toBe("build 1\nbuild 2\n");
+  expect(result.tokenDigest).toBe(result.secretDigest);
+  expect(result.leaked).toBe("");
+}
+
+/** Builds the mounts Dockerfile twice; returns what each image saw, the secret's digest as the step saw it, and which saved files hold the secret. */
+async function mountsBuild(client: BuildkitClient): Promise<{ firstSeen: string; secondSeen: string; tokenDigest: string; secretDigest: string; leaked: string }> {
   const secret = `secret-${randomBytes(12).toString("hex")}`;
   const cacheId = `dind-stack-test-${randomBytes(6).toString("hex")}`;
   const dockerfile = [
