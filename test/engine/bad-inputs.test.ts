@@ -1,13 +1,17 @@
 // Scenario 4: bad inputs are refused for real. A tarball whose sha256 does not match
-// fails the image build with both sums (local tarball and download); a registry with
+// fails the image build with both sums (local tarball and download), and so does a plugin,
+// naming itself and its config key; a registry with
 // auth refuses anonymous pushes and accepts authenticated ones. (Clients with missing
 // or foreign TLS certificates are refused in dind-ci.test.ts.)
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { objectNames } from "../../components/naming";
 import { deploy } from "./support/deploy";
 import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
 import { execIn, execOk } from "./support/container-io";
 import { figures } from "./support/figures";
-import { pushFromHost, registryGet, removeHostImage } from "./support/host-side";
+import { pushFromHost, registryGet, removeHostImage, runToCompletion } from "./support/host-side";
 import { MirrorServer, serveMirror } from "./support/mirror-server";
 import { readStandins } from "./support/standins";
 import { ensureBusybox } from "./support/test-images";
@@ -55,6 +59,69 @@ describe("the DinD image build verifies the docker tarball", () => {
     expect(message).toContain(`${mirror.url}/${standins.arch}/docker-${standins.dockerVersion}.tgz`);
     expect(message).toContain(`expected: ${WRONG_SHA256}`);
     expect(message).toContain(`actual:   ${standins.sha256}`);
+  });
+});
+
+describe("the DinD image build verifies the buildx and compose plugins", () => {
+  let mirrorDir: string;
+  let mirror: MirrorServer;
+  beforeAll(async () => {
+    await removeByNamePrefix("dind-stack-test-plugin");
+    // A mirror of buildx's GitHub release layout: <url>/v<version>/buildx-v<version>.linux-amd64.
+    const { buildx } = readStandins().plugins;
+    mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), "dind-stack-plugin-mirror-"));
+    fs.mkdirSync(path.join(mirrorDir, `v${buildx.version}`));
+    fs.copyFileSync(buildx.file, path.join(mirrorDir, `v${buildx.version}`, `buildx-v${buildx.version}.linux-amd64`));
+    mirror = await serveMirror(mirrorDir);
+  });
+  afterAll(async () => {
+    await mirror.close();
+    fs.rmSync(mirrorDir, { recursive: true, force: true });
+    await removeTestObjects({ images: false });
+  }, 120_000);
+
+  test("a local plugin file with the wrong sha256 fails the build, naming the plugin, its config key and both sums", async () => {
+    const { compose } = readStandins().plugins;
+    const attempt = deploy({
+      configOf: "ci",
+      stack: "test-plugin-sum",
+      overrides: { "dind-stack:dindImage": { compose: { version: compose.version, sha256: WRONG_SHA256, localFile: compose.file } } },
+    });
+    const message = await attempt.then(
+      () => "the build succeeded",
+      (error: Error) => error.message,
+    );
+    expect(message).toContain(`sha256 mismatch for the compose plugin ${compose.version}`);
+    expect(message).toContain("dind-stack:dindImage.compose.sha256");
+    expect(message).toContain(`expected: ${WRONG_SHA256}`);
+    expect(message).toContain(`actual:   ${compose.sha256}`);
+  });
+
+  test("buildx downloaded from a mirror is verified and works; compose turned off is not in the image", async () => {
+    await removeTestObjects({ images: false });
+    const { buildx } = readStandins().plugins;
+    const run = await figures.time("plugin download path: deploy with buildx fetched from a loopback mirror", () =>
+      deploy({
+        configOf: "ci",
+        stack: "test-plugin-download",
+        overrides: {
+          "dind-stack:dindImage": {
+            buildx: { version: buildx.version, sha256: buildx.sha256, downloadUrl: mirror.url },
+            compose: { enabled: false },
+            buildNetwork: "host",
+          },
+        },
+      }),
+    );
+    expect(mirror.requests).toEqual([`/v${buildx.version}/buildx-v${buildx.version}.linux-amd64`]);
+    const probe = await runToCompletion({
+      Image: (run.outputs.dindImage as { ref: string }).ref,
+      Entrypoint: ["sh", "-c", "docker buildx version; docker compose version 2>&1; echo exit=$?; ls /usr/local/libexec/docker/cli-plugins"],
+      HostConfig: { NetworkMode: "none" },
+    });
+    expect(probe.log).toContain(buildx.version);
+    expect(probe.log).toMatch(/exit=[1-9]/);
+    expect(probe.log.trim().split("\n").pop()).toBe("docker-buildx");
   });
 });
 
