@@ -126,11 +126,11 @@ export async function composeUp(client: BuildkitClient, project: string): Promis
   return { log: up.stdout, exitCode: up.exitCode };
 }
 
-/** The documented build with the registry as cache (docs/buildkit.md): import from the cache ref, export inline, push to it. */
-export function cachedBuildScript(name: string, dir: string): string {
+/** The documented build with the registry as cache (docs/buildkit.md): import from the cache ref, export inline, push to it; `flags` go before the context. */
+export function cachedBuildScript(name: string, dir: string, flags: string[] = []): string {
   return [
     `cache="$DIND_STACK_BUILD_CACHE/${name}"`,
-    `docker buildx build --progress plain --cache-from "type=registry,ref=$cache" --cache-to type=inline --tag "$cache" --push ${dir}`,
+    `docker buildx build --progress plain --cache-from "type=registry,ref=$cache" --cache-to type=inline --tag "$cache" --push ${[...flags, dir].join(" ")}`,
   ].join("\n");
 }
 
