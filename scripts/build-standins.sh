@@ -12,10 +12,11 @@
 #   6. debian-engine.sh   (STANDINS_SUITE=trixie) <cache>/standins/trixie/<arch>/docker-<version>.tgz
 #                         packed from trixie's docker.io 26.1.x, and the packages it needs there
 #   7. plugins.sh         <cache>/standins/trixie/<arch>/docker-buildx-<version>, docker-compose-<version>
-#                         from trixie's docker-buildx and docker-compose packages
+#                         from trixie's docker-buildx and docker-compose packages, described in
+#                         <cache>/standins/plugins.json (written atomically)
 #   8. metadata.sh        <cache>/standins/standins.json describing the bookworm engine, and
-#                         (STANDINS_SUITE=trixie) standins-trixie.json the trixie one; each written
-#                         atomically, both naming the plugins
+#                         (STANDINS_SUITE=trixie) standins-trixie.json the trixie one, with the
+#                         same fields; each written atomically
 # then removes images a forced rebuild replaced and logs the timings. The trixie engine's files
 # have paths of their own, so nothing of the bookworm engine's changes when they are added.
 #

@@ -95,6 +95,15 @@ run_logged() {
 }
 
 # --- files the steps make: checksums, provenance, the tarball's layout ---------------------------
+# A JSON string of $1.
+json_string() {
+  local s="$1"
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  printf '"%s"' "$s"
+}
+
+
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 # The sha256 recorded in FILE.sha256 (as `sha256sum` prints it).

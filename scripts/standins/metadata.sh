@@ -6,19 +6,11 @@
 # when a step packed it from Debian's binaries.
 # Fields: dockerVersion, arch, tarball, sha256, mirrorDir, extraPackages, baseImage,
 # registryImage, baseImageIsStandin, registryImageIsStandin, tarballIsStandin, debianSources
-# (Debian source packages the stand-in tarball's binaries came from; {} for the upstream one),
-# debianRelease, and plugins: {buildx, compose}, each {version, file, sha256, isStandin,
-# debianPackage} (plugins.sh).
+# (Debian source packages the stand-in tarball's binaries came from; {} for the upstream one).
+# The same fields for both engines; the plugins have a file of their own (plugins.sh).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-json_string() {
-  local s="$1"
-  s="${s//\\/\\\\}"
-  s="${s//\"/\\\"}"
-  printf '"%s"' "$s"
-}
 
 # Prints the JSON boolean a state key holds (true or false, nothing else).
 json_bool_from_state() {
@@ -30,19 +22,8 @@ json_bool_from_state() {
   esac
 }
 
-# The plugins object: {"buildx":{...},"compose":{...}} from what plugins.sh handed on.
-plugins_json() {
-  local name entries=""
-  for name in buildx compose; do
-    entries+="${entries:+,}$(json_string "$name"):{\"version\":$(json_string "$(state_get "plugin-$name-version")"),"
-    entries+="\"file\":$(json_string "$(state_get "plugin-$name-file")"),\"sha256\":$(json_string "$(state_get "plugin-$name-sha256")"),"
-    entries+="\"isStandin\":true,\"debianPackage\":$(json_string "$(state_get "plugin-$name-package")")}"
-  done
-  printf '{%s}' "$entries"
-}
-
 write_metadata() {
-  local docker_version arch tarball sha256 tarball_standin extra sources_text plugins
+  local docker_version arch tarball sha256 tarball_standin extra sources_text
   local tmp pkgs="" pkg sources="" line base_standin=false registry_standin=false
   docker_version="$(state_get "$(suite_key docker-version)")"
   arch="$(state_get "$(suite_key arch)")"
@@ -51,7 +32,6 @@ write_metadata() {
   tarball_standin="$(json_bool_from_state "$(suite_key tarball-is-standin)")"
   extra="$(state_get "$(suite_key extra-packages)")"
   sources_text="$(state_get "$(suite_key debian-sources)")"
-  plugins="$(plugins_json)"
   [ -f "$tarball" ] || die "metadata: the tarball $tarball is missing"
   while read -r pkg; do
     [ -n "$pkg" ] || continue
@@ -73,8 +53,7 @@ write_metadata() {
     printf '"baseImage":%s,"registryImage":%s,' "$(json_string "$BASE_IMAGE")" "$(json_string "$REGISTRY_IMAGE")"
     printf '"baseImageIsStandin":%s,"registryImageIsStandin":%s,' "$base_standin" "$registry_standin"
     printf '"tarballIsStandin":%s,' "$tarball_standin"
-    printf '"debianSources":{%s},' "$sources"
-    printf '"debianRelease":%s,"plugins":%s}\n' "$(json_string "$DEBIAN_SUITE")" "$plugins"
+    printf '"debianSources":{%s}}\n' "$sources"
   } >"$tmp"
   chmod 0644 "$tmp"
   mv -f "$tmp" "$METADATA_FILE"

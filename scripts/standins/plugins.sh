@@ -7,7 +7,9 @@
 # with its sha256 and the package it came from, and checked to run (its CLI plugin metadata) on
 # every stand-in base image, bookworm's included: both engines' DinD images carry the same ones.
 # Reused when present with a matching sha256 (no mirror asked); STANDINS_FORCE=1 takes them again.
-# Hands on plugin-<name>-version, -file, -sha256 and -package for metadata.sh.
+# Describes them in <cache>/standins/plugins.json (written atomically, a file of its own so that
+# the engines' files keep their fields): {"buildx": {version, file, sha256, isStandin,
+# debianPackage}, "compose": {...}}.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,6 +24,7 @@ readonly PLUGINS=(
 STATIC_ARCH="$(static_arch)"
 readonly STATIC_ARCH
 readonly PLUGIN_DIR="$STANDINS_DIR/$SOURCE_RELEASE/$STATIC_ARCH"
+readonly PLUGINS_FILE="$STANDINS_DIR/plugins.json"
 
 # Runs in the container: downloads each package, unpacks it and copies the plugin to
 # /out/<name>, with /out/<name>.package ("<package> <version>").
@@ -97,6 +100,25 @@ reusable() {
   done
 }
 
+# Checks each plugin and writes plugins.json.
+describe_plugins() {
+  local entry name file version entries="" tmp
+  for entry in "${PLUGINS[@]}"; do
+    name="${entry%%=*}"
+    file="$(only_file "$PLUGIN_DIR" "docker-$name-*")"
+    version="${file##*/docker-"$name"-}"
+    check_runs "$file" "$version"
+    entries+="${entries:+,}$(json_string "$name"):{\"version\":$(json_string "$version"),\"file\":$(json_string "$file"),"
+    entries+="\"sha256\":$(json_string "$(recorded_sha256 "$file")"),\"isStandin\":true,\"debianPackage\":$(json_string "$(cat "$file.provenance")")}"
+  done
+  tmp="$(mktemp "$STANDINS_DIR/.plugins.json.XXXXXX")"
+  TMP_DIRS+=("$tmp")
+  printf '{%s}\n' "$entries" >"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$PLUGINS_FILE"
+  log "plugins: wrote $PLUGINS_FILE"
+}
+
 step_begin
 if [ "$FORCE" != 1 ] && reusable; then
   log "plugins: reusing the stand-ins in $PLUGIN_DIR (STANDINS_FORCE=1 takes them from the mirror's current packages)"
@@ -104,14 +126,5 @@ else
   [ "$FORCE" = 1 ] && log "plugins: STANDINS_FORCE=1, taking them again"
   take_plugins
 fi
-for entry in "${PLUGINS[@]}"; do
-  name="${entry%%=*}"
-  file="$(only_file "$PLUGIN_DIR" "docker-$name-*")"
-  version="${file##*/docker-"$name"-}"
-  check_runs "$file" "$version"
-  state_put "plugin-$name-version" "$version"
-  state_put "plugin-$name-file" "$file"
-  state_put "plugin-$name-sha256" "$(recorded_sha256 "$file")"
-  state_put "plugin-$name-package" "$(cat "$file.provenance")"
-done
+describe_plugins
 step_end

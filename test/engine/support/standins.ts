@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** A CLI plugin binary scripts/build-standins.sh made available. */
+/** A CLI plugin binary scripts/build-standins.sh made available (plugins.json). */
 export interface StandinPlugin {
   /** Its version. */
   version: string;
@@ -35,8 +35,14 @@ export interface Standins {
   registryImageIsStandin: boolean;
   /** True when the tarball was packed from Debian's binaries (no download site reachable). */
   tarballIsStandin: boolean;
-  /** The buildx and compose plugins (written by build-standins.sh since the plugins came in). */
-  plugins?: { buildx: StandinPlugin; compose: StandinPlugin };
+}
+
+/** The buildx and compose plugins both engines' DinD images carry (plugins.json). */
+export interface StandinPlugins {
+  /** docker-buildx. */
+  buildx: StandinPlugin;
+  /** docker-compose. */
+  compose: StandinPlugin;
 }
 
 /** The stand-in engines: bookworm's (the default) and trixie's, chosen with DIND_STACK_STANDIN. */
@@ -54,20 +60,22 @@ export function standinEngine(): StandinEngine {
   return chosen as StandinEngine;
 }
 
+const STANDINS_DIR = path.join(process.env.DIND_STACK_CACHE ?? "/var/cache/dind-stack", "standins");
+
 /** Path of an engine's metadata file: standins.json for bookworm's, standins-<release>.json for another. */
 export function standinsFile(engine: StandinEngine = standinEngine()): string {
-  const dir = path.join(process.env.DIND_STACK_CACHE ?? "/var/cache/dind-stack", "standins");
-  return path.join(dir, engine === "bookworm" ? "standins.json" : `standins-${engine}.json`);
+  return path.join(STANDINS_DIR, engine === "bookworm" ? "standins.json" : `standins-${engine}.json`);
 }
 
-/** Reads the chosen engine's metadata; fails with what to run when it, or its plugins, are missing. */
-export function readStandins(engine: StandinEngine = standinEngine()): Standins & Required<Pick<Standins, "plugins">> {
-  const file = standinsFile(engine);
-  const hint = "run scripts/build-standins.sh (it makes the base images, registry:2, the docker tarballs and the plugins available)";
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: ${hint}`);
-  const standins = JSON.parse(fs.readFileSync(file, "utf8")) as Standins;
-  if (!standins.plugins) throw new Error(`${file} names no buildx and compose plugins (it was written before they came in): ${hint}`);
-  return { ...standins, plugins: standins.plugins };
+/** Reads a JSON file scripts/build-standins.sh writes; fails with what to run when it is missing. */
+function readMetadata<T>(file: string): T {
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build-standins.sh (it makes the base images, registry:2, the docker tarballs and the plugins available)`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+}
+
+/** Reads the chosen engine's metadata, with the plugins both engines' images carry. */
+export function readStandins(engine: StandinEngine = standinEngine()): Standins & { plugins: StandinPlugins } {
+  return { ...readMetadata<Standins>(standinsFile(engine)), plugins: readMetadata<StandinPlugins>(path.join(STANDINS_DIR, "plugins.json")) };
 }
 
 /**
