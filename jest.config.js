@@ -18,7 +18,7 @@ const engine = {
 };
 
 /** The suites run on both stand-in engines (what differs between engine versions, kept short for CI). */
-const BOTH_ENGINES = ["entrypoint", "dind-ci", "buildkit-dind"];
+const BOTH_ENGINES = ["entrypoint", "dind-ci"];
 
 module.exports = {
   projects: [

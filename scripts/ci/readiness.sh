@@ -9,8 +9,8 @@ cd "$(dirname "$0")/../.."
 
 for engine in bookworm trixie; do
   started=$(date +%s)
-  echo "[ci] readiness benchmark (quick, 3 repetitions) on the $engine stand-in engine" >&2
+  echo "[ci] readiness benchmark (quick, 2 repetitions) on the $engine stand-in engine" >&2
   DIND_STACK_STANDIN="$engine" DIND_STACK_BENCH_RESULTS="${DIND_STACK_BENCH_RESULTS:-.dind-stack/bench-results}" \
-    npx ts-node --transpile-only bench/readiness.ts --quick --reps 3
+    npx ts-node --transpile-only bench/readiness.ts --quick --reps 2
   echo "[ci] readiness benchmark on $engine took $(( $(date +%s) - started )) s" >&2
 done

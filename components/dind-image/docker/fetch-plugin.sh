@@ -3,6 +3,7 @@
 # verifies it and places it in /out/plugins/docker-<name>. Run by the Dockerfile's plugins stage.
 #
 #   fetch-plugin.sh NAME VERSION SHA256 URL FILE
+#   fetch-plugin.sh --install-downloader     installs curl (apt), for a stage that will download
 #
 # NAME     buildx or compose (the config key is dind-stack:dindImage.<NAME>)
 # VERSION  the plugin's version; empty leaves the plugin out
@@ -10,10 +11,22 @@
 # URL      where the binary is downloaded from when FILE is empty
 # FILE     a path under offline/ in the build context (an air-gapped build's local file), or empty
 #
-# curl is installed (apt) only when a plugin is downloaded. A checksum mismatch stops the build
+# curl is installed only when a plugin is downloaded. A checksum mismatch stops the build
 # with a message naming the plugin, where it came from and the config keys that fix it; nothing
 # unverified is ever placed or run.
 set -eu
+
+install_downloader() {
+  echo "[dind-image] plugins: installing curl to download them" >&2
+  apt-get update >/dev/null
+  apt-get install -y --no-install-recommends ca-certificates curl >/dev/null
+  rm -rf /var/lib/apt/lists/*
+}
+
+if [ "$1" = --install-downloader ]; then
+  install_downloader
+  exit 0
+fi
 
 name=$1 version=$2 sha256=$3 url=$4 file=$5
 say() { echo "[dind-image] $name plugin: $*" >&2; }
@@ -45,12 +58,7 @@ if [ -n "$file" ]; then
 else
   binary="/tmp/docker-$name"
   source="$url"
-  if ! command -v curl >/dev/null 2>&1; then
-    say "installing curl to download it"
-    apt-get update >/dev/null
-    apt-get install -y --no-install-recommends ca-certificates curl >/dev/null
-    rm -rf /var/lib/apt/lists/*
-  fi
+  command -v curl >/dev/null 2>&1 || install_downloader
   say "downloading $url"
   curl -fsSL --retry 3 --connect-timeout 30 -o "$binary" "$url" || fail "download of $url failed"
 fi
