@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI step after `npm test`: the readiness benchmark (bench/readiness.ts) in its quick form (the
-# floor, TLS on and the client, 3 repetitions) on both stand-in engines, bookworm's docker
+# floor, TLS on and the client, 2 repetitions) on both stand-in engines, bookworm's docker
 # 20.10.24 and trixie's 26.1.5, so a start-up that got slower shows in every CI log. The results
 # go to .dind-stack/bench-results (DIND_STACK_BENCH_RESULTS); the committed figures in
 # bench/results stay as they are. Needs what `npm test` needs (scripts/build-standins.sh).
