@@ -48,12 +48,13 @@ export async function engineDescription(): Promise<string> {
   return `dockerd ${info.ServerVersion} (${info.Driver}, cgroup v${info.CgroupVersion ?? "1"}, ${info.NCPU} CPUs)`;
 }
 
-/** The DinD image settings of an air-gapped build from the stand-ins (tarball and plugins) of the chosen engine. */
-export function standinImageSettings(): DindImageSettings {
+/** The DinD image settings of an air-gapped build from the stand-ins (tarball and plugins) of the chosen engine, the plugins left out if asked. */
+export function standinImageSettings(withoutPlugins = false): DindImageSettings {
   const fileExists = (candidate: string) => fs.statSync(candidate, { throwIfNoEntry: false })?.isFile() ?? false;
+  const config = { ...airGappedImageOverrides(), ...(withoutPlugins ? { buildx: { enabled: false }, compose: { enabled: false } } : {}) };
   return parseSettings(
     "bench",
-    { dindImage: JSON.stringify(airGappedImageOverrides()) },
+    { dindImage: JSON.stringify(config) },
     { isFile: fileExists, isDirectory: () => false, isSecret: () => false, savedImages: readSavedImages, registryArchiveProblem },
   ).dindImage;
 }
@@ -61,22 +62,23 @@ export function standinImageSettings(): DindImageSettings {
 /**
  * Builds the DinD image from components/dind-image/docker the way the stack does on an air-gapped
  * host (the docker tarball and plugins scripts/build-standins.sh obtained for the engine
- * DIND_STACK_STANDIN names, sha256-verified), with the classic builder. Unchanged sources hit the
- * build cache.
+ * DIND_STACK_STANDIN names, sha256-verified), with the classic builder, as BENCH_IMAGE (or, without
+ * the plugins, `<prefix>/dind:no-plugins`). Unchanged sources hit the build cache.
  */
-export async function buildDindImage(): Promise<string> {
-  const settings = standinImageSettings();
+export async function buildDindImage(options: { withoutPlugins?: boolean } = {}): Promise<string> {
+  const settings = standinImageSettings(options.withoutPlugins);
+  const tag = options.withoutPlugins ? `${PREFIX}/dind:no-plugins` : BENCH_IMAGE;
   const staging = path.resolve(".dind-stack", "bench", "dind-image");
   fs.rmSync(staging, { recursive: true, force: true });
   const context = stageBuildContext(staging, offlineFiles(settings));
   const args: DindBuildArgs = dindBuildArgs(settings);
   const started = Date.now();
   const files = ["Dockerfile", ...fs.readdirSync(context).filter((file) => file !== "Dockerfile" && file !== "offline"), "offline"];
-  const stream = await engine.buildImage({ context, src: files }, { t: BENCH_IMAGE, buildargs: args, forcerm: true, version: "1" } as Docker.ImageBuildOptions);
+  const stream = await engine.buildImage({ context, src: files }, { t: tag, buildargs: args, forcerm: true, version: "1" } as Docker.ImageBuildOptions);
   const log: string[] = [];
-  await followStream(stream, `building ${BENCH_IMAGE}`, (event) => log.push(event.stream ?? ""), () => `\n${log.join("").split("\n").slice(-30).join("\n")}`);
-  process.stdout.write(`[bench] ${BENCH_IMAGE} built from components/dind-image/docker in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  return BENCH_IMAGE;
+  await followStream(stream, `building ${tag}`, (event) => log.push(event.stream ?? ""), () => `\n${log.join("").split("\n").slice(-30).join("\n")}`);
+  process.stdout.write(`[bench] ${tag} built from components/dind-image/docker in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return tag;
 }
 
 /** A container to run for a benchmark. */
