@@ -13,8 +13,12 @@
 #
 # curl is installed only when a plugin is downloaded. A checksum mismatch stops the build
 # with a message naming the plugin, where it came from and the config keys that fix it; nothing
-# unverified is ever placed or run.
+# unverified is ever placed or run. PLUGIN_CONTEXT (where offline/ was copied, default /tmp) and
+# PLUGIN_OUT (default /out/plugins) let the unit tests run it outside a build.
 set -eu
+
+context=${PLUGIN_CONTEXT:-/tmp}
+out=${PLUGIN_OUT:-/out/plugins}
 
 install_downloader() {
   echo "[dind-image] plugins: installing curl to download them" >&2
@@ -52,11 +56,11 @@ if [ -n "$file" ]; then
     offline/?*) ;;
     *) fail "the local file must be under offline/ in the build context, got '$file'" ;;
   esac
-  binary="/tmp/$rel"
+  binary="$context/$rel"
   source="local file dind-stack:dindImage.$name.localFile (build context $rel)"
-  [ -f "$binary" ] || fail "$rel is not in the build context; offline/ holds: $(find /tmp/offline -mindepth 1 -maxdepth 1 -printf '%f ')"
+  [ -f "$binary" ] || fail "$rel is not in the build context; offline/ holds: $(find "$context/offline" -mindepth 1 -maxdepth 1 -printf '%f ')"
 else
-  binary="/tmp/docker-$name"
+  binary="$context/docker-$name"
   source="$url"
   command -v curl >/dev/null 2>&1 || install_downloader
   say "downloading $url"
@@ -71,7 +75,7 @@ if ! printf '%s  %s\n' "$expected" "$binary" | sha256sum -c --status -; then
   fail "refusing an unverified plugin; fix dind-stack:dindImage.$name.sha256 (or .version, .downloadUrl, .localFile) or the file"
 fi
 
-mkdir -p /out/plugins
-cp "$binary" "/out/plugins/docker-$name"
-chmod 0755 "/out/plugins/docker-$name"
+mkdir -p "$out"
+cp "$binary" "$out/docker-$name"
+chmod 0755 "$out/docker-$name"
 say "$version, sha256 ok ($expected) for $source"
