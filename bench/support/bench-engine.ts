@@ -3,7 +3,7 @@ import * as http from "node:http";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { stageBuildContext } from "../../components/dind-image/build-context";
-import { DindBuildArgs, dindBuildArgs, offlineFiles } from "../../components/dind-image/build-args";
+import { DindBuildArgs, dindBuildArgs, localFiles } from "../../components/dind-image/build-args";
 import { parseSettings } from "../../components/config/parse-settings";
 import { DindImageSettings } from "../../components/config/schema";
 import { readSavedImages } from "../../components/mirror/saved-images";
@@ -70,7 +70,7 @@ export async function buildDindImage(options: { withoutPlugins?: boolean } = {})
   const tag = options.withoutPlugins ? `${PREFIX}/dind:no-plugins` : BENCH_IMAGE;
   const staging = path.resolve(".dind-stack", "bench", "dind-image");
   fs.rmSync(staging, { recursive: true, force: true });
-  const context = stageBuildContext(staging, offlineFiles(settings));
+  const context = stageBuildContext(staging, localFiles(settings));
   const args: DindBuildArgs = dindBuildArgs(settings);
   const started = Date.now();
   const files = ["Dockerfile", ...fs.readdirSync(context).filter((file) => file !== "Dockerfile" && file !== "offline"), "offline"];

@@ -1,6 +1,6 @@
 import { DindImageSettings } from "../config/schema";
 import { pinnedDockerSha256 } from "../config/pins";
-import { pluginBuildArgs, pluginOfflineFiles } from "./plugins";
+import { pluginBuildArgs, pluginLocalFiles } from "./plugins";
 
 /** Build args of the DinD Dockerfile (components/dind-image/docker/Dockerfile). */
 export interface DindBuildArgs {
@@ -72,9 +72,9 @@ export function dindBuildArgs(settings: DindImageSettings): DindBuildArgs {
 /** The build args pluginBuildArgs makes. */
 type PluginBuildArgs = Pick<DindBuildArgs, `${"BUILDX" | "COMPOSE"}_${"VERSION" | "SHA256" | "URL" | "FILE"}`>;
 
-/** The files of the build context's offline/ folder, by path inside the context: the local tarball and plugin files. */
-export function offlineFiles(settings: DindImageSettings): Record<string, string> {
-  return { ...(settings.localTarball ? { [tarballContextPath(settings)]: settings.localTarball } : {}), ...pluginOfflineFiles(settings) };
+/** The local files of the build context, by path inside it: the tarball (offline/) and plugin files (plugins/). */
+export function localFiles(settings: DindImageSettings): Record<string, string> {
+  return { ...(settings.localTarball ? { [tarballContextPath(settings)]: settings.localTarball } : {}), ...pluginLocalFiles(settings) };
 }
 
 /** The local tag of the DinD image: `<imageName>:<tag>`, the tag defaulting to `<dockerVersion>-<stack>`. */

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DindImageSettings } from "../config/schema";
-import { dindBuildArgs, dindImageTag, offlineFiles, platformOf } from "./build-args";
+import { dindBuildArgs, dindImageTag, localFiles, platformOf } from "./build-args";
 import { stageBuildContext } from "./build-context";
 
 /** Arguments of a DindImage. */
@@ -42,7 +42,7 @@ export class DindImage extends pulumi.ComponentResource {
   constructor(name: string, args: DindImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:image:DindImage", name, {}, opts);
     const { settings, push } = args;
-    const context = stageBuildContext(args.stagingDir, offlineFiles(settings));
+    const context = stageBuildContext(args.stagingDir, localFiles(settings));
     const image = new docker.Image(
       `${name}-image`,
       {

@@ -15,13 +15,13 @@ export function pluginUrl(plugin: CliPlugin, settings: DindImageSettings): strin
   return plugin === "buildx" ? `${base}/buildx-v${version}.linux-${arch}` : `${base}/docker-compose-linux-${arch}`;
 }
 
-/** Where a plugin's local file is placed inside the build context. */
+/** Where a plugin's local file is placed inside the build context (its plugins/ folder). */
 export function pluginContextPath(plugin: CliPlugin, settings: DindImageSettings): string {
-  return `offline/docker-${plugin}-${settings[plugin].version}-${settings.arch}`;
+  return `plugins/docker-${plugin}-${settings[plugin].version}-${settings.arch}`;
 }
 
-/** The files of the build context's offline/ folder, by path inside the context: the local plugin files of the enabled plugins. */
-export function pluginOfflineFiles(settings: DindImageSettings): Record<string, string> {
+/** The local plugin files of the enabled plugins, by path inside the build context. */
+export function pluginLocalFiles(settings: DindImageSettings): Record<string, string> {
   const files: Record<string, string> = {};
   for (const plugin of CLI_PLUGINS) {
     const { enabled, localFile } = settings[plugin];

@@ -48,7 +48,7 @@ describe("ci stack (DinD) on a real engine", () => {
   beforeAll(async () => {
     await removeByNamePrefix(names.prefix);
     await ensureBusybox();
-    run = await figures.time("ci: deploy (build image, registry, daemon, 2 clients)", () => deploy({ configOf: "ci", stack: STACK }));
+    run = await figures.time("ci: deploy (build image, registry, daemon, 2 clients)", () => deploy({ configOf: "ci", stack: STACK, plugins: true }));
     registryHost = run.outputs.registryHostAddress as string;
   }, 900_000);
 

@@ -27,7 +27,7 @@ describe("dev stack (DooD) on a real engine", () => {
   beforeAll(async () => {
     await removeByNamePrefix(names.prefix);
     await ensureBusybox();
-    run = await figures.time("dev: deploy (build image, registry, 1 DooD client)", () => deploy({ configOf: "dev", stack: STACK }));
+    run = await figures.time("dev: deploy (build image, registry, 1 DooD client)", () => deploy({ configOf: "dev", stack: STACK, plugins: true }));
     registryHost = run.outputs.registryHostAddress as string;
   }, 900_000);
 

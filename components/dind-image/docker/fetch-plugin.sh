@@ -9,11 +9,11 @@
 # VERSION  the plugin's version; empty leaves the plugin out
 # SHA256   the sha256 the binary must have (configured, or pinned by the stack)
 # URL      where the binary is downloaded from when FILE is empty
-# FILE     a path under offline/ in the build context (an air-gapped build's local file), or empty
+# FILE     a path under plugins/ in the build context (an air-gapped build's local file), or empty
 #
 # curl is installed only when a plugin is downloaded. A checksum mismatch stops the build
 # with a message naming the plugin, where it came from and the config keys that fix it; nothing
-# unverified is ever placed or run. PLUGIN_CONTEXT (where offline/ was copied, default /tmp) and
+# unverified is ever placed or run. PLUGIN_CONTEXT (where plugins/ was copied, default /tmp) and
 # PLUGIN_OUT (default /out/plugins) let the unit tests run it outside a build.
 set -eu
 
@@ -53,12 +53,12 @@ esac
 if [ -n "$file" ]; then
   rel=${file#./}
   case "$rel" in
-    offline/?*) ;;
-    *) fail "the local file must be under offline/ in the build context, got '$file'" ;;
+    plugins/?*) ;;
+    *) fail "the local file must be under plugins/ in the build context, got '$file'" ;;
   esac
   binary="$context/$rel"
   source="local file dind-stack:dindImage.$name.localFile (build context $rel)"
-  [ -f "$binary" ] || fail "$rel is not in the build context; offline/ holds: $(find "$context/offline" -mindepth 1 -maxdepth 1 -printf '%f ')"
+  [ -f "$binary" ] || fail "$rel is not in the build context; plugins/ holds: $(find "$context/plugins" -mindepth 1 -maxdepth 1 -printf '%f ')"
 else
   binary="$context/docker-$name"
   source="$url"

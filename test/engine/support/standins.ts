@@ -82,12 +82,12 @@ export function readStandins(engine: StandinEngine = standinEngine()): Standins 
  * The air-gapped path the README documents, used on machines that reach no download site: the
  * DinD image is built from the chosen engine's local docker tarball and plugin binaries made by
  * scripts/build-standins.sh (their versions and checksums), on its base image, with the packages
- * its binaries need added to `stackImageConfig`'s.
+ * its binaries need added to `stackImageConfig`'s. Without `plugins` both plugins are turned off.
  */
-export function airGappedImageOverrides(stackImageConfig: Record<string, unknown> = {}): Record<string, unknown> {
+export function airGappedImageOverrides(stackImageConfig: Record<string, unknown> = {}, plugins = true): Record<string, unknown> {
   const standins = readStandins();
   const packages = [...((stackImageConfig.extraPackages as string[]) ?? []), ...standins.extraPackages];
-  const plugin = (binary: StandinPlugin) => ({ version: binary.version, sha256: binary.sha256, localFile: binary.file });
+  const plugin = (binary: StandinPlugin) => (plugins ? { version: binary.version, sha256: binary.sha256, localFile: binary.file } : { enabled: false });
   return {
     dockerVersion: standins.dockerVersion,
     arch: standins.arch,

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dindBuildArgs, offlineFiles } from "../../../components/dind-image/build-args";
+import { dindBuildArgs, localFiles } from "../../../components/dind-image/build-args";
 import { DOCKERFILE_DIR } from "../../../components/dind-image/build-context";
 import { parse, problemLines, ruleContext } from "../../support/config-problems";
 
@@ -38,10 +38,10 @@ describe("the buildx and compose plugins of the DinD image", () => {
   test("a plugin turned off needs no checksum and is left out of the build", () => {
     const settings = parse({ dindImage: { buildx: { enabled: false, version: "9.9.9", localFile: "/nowhere/buildx" } } }).dindImage;
     expect(dindBuildArgs(settings)).toMatchObject({ BUILDX_VERSION: "", BUILDX_SHA256: "", BUILDX_URL: "", BUILDX_FILE: "", COMPOSE_VERSION: "2.21.0" });
-    expect(offlineFiles(settings)).toEqual({});
+    expect(localFiles(settings)).toEqual({});
   });
 
-  test("local files (air-gapped): placed in the build context's offline/ folder beside the tarball, named in the build args", () => {
+  test("local files (air-gapped): the plugins in the build context's plugins/ folder, the tarball in offline/, named in the build args", () => {
     const files = ["/srv/offline/docker.tgz", "/srv/offline/buildx", "/srv/offline/compose"];
     const settings = parse(
       {
@@ -53,12 +53,12 @@ describe("the buildx and compose plugins of the DinD image", () => {
       },
       ruleContext(files),
     ).dindImage;
-    expect(offlineFiles(settings)).toEqual({
+    expect(localFiles(settings)).toEqual({
       "offline/docker-24.0.6-x86_64.tgz": files[0],
-      "offline/docker-buildx-0.11.2-x86_64": files[1],
-      "offline/docker-compose-2.26.1-x86_64": files[2],
+      "plugins/docker-buildx-0.11.2-x86_64": files[1],
+      "plugins/docker-compose-2.26.1-x86_64": files[2],
     });
-    expect(dindBuildArgs(settings)).toMatchObject({ BUILDX_FILE: "offline/docker-buildx-0.11.2-x86_64", COMPOSE_FILE: "offline/docker-compose-2.26.1-x86_64" });
+    expect(dindBuildArgs(settings)).toMatchObject({ BUILDX_FILE: "plugins/docker-buildx-0.11.2-x86_64", COMPOSE_FILE: "plugins/docker-compose-2.26.1-x86_64" });
   });
 
   test("a local file that does not exist is refused by its key", () => {
