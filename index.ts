@@ -1,15 +1,17 @@
 // dind-stack: one stack per environment (stacks/Pulumi.<stack>.yaml). The config is
-// validated as a whole before anything is declared; then the build environment is declared
-// on the stack's target: the Docker engine (local, or DOCKER_HOST / docker:host), or an
-// existing Kubernetes cluster.
+// validated as a whole before anything is declared (a Docker context is refused: see
+// components/docker-cli.ts); then the build environment is declared on the stack's target: the
+// Docker engine (local, or DOCKER_HOST / docker:host), or an existing Kubernetes cluster.
 import * as pulumi from "@pulumi/pulumi";
 import { BuildEnvironment } from "./components/build-environment";
 import { loadSettings } from "./components/config/load-settings";
+import { requireOneEngine } from "./components/docker-cli";
 import { KubernetesEnvironment } from "./components/kubernetes/kubernetes-environment";
 import { usageHint } from "./components/usage-hint";
 
 const stack = pulumi.getStack();
 const settings = loadSettings();
+requireOneEngine(stack);
 
 const onDocker = settings.target === "docker" ? new BuildEnvironment(stack, { settings, stack }) : undefined;
 const onCluster = settings.target === "kubernetes" ? new KubernetesEnvironment(stack, { settings, stack }) : undefined;
@@ -31,8 +33,10 @@ export const pushRegistry = environment.pushRegistry;
 export const dockerHost = environment.dockerHost;
 /** DOCKER_CERT_PATH inside the clients ("" without TLS). */
 export const dockerCertPath = environment.certPath;
-/** The DinD image's tag and unique reference. */
-export const dindImage = { name: environment.dindImageName, ref: environment.dindImageRef };
+/** The DinD image's tag and unique reference (DinD mode and Kubernetes; a DooD stack on a Docker host builds none). */
+export const dindImage = environment.dindImageName && { name: environment.dindImageName, ref: environment.dindImageRef };
+/** Docker target, DooD mode: the image clients run when their group names none (the docker CLI alone), its tag and unique reference. */
+export const clientImage = onDocker?.clientImage;
 /** Docker target: client container names. */
 export const clientContainers = onDocker?.clientNames;
 /** Kubernetes target: the runner workloads, as kubectl names them (e.g. statefulset/runner). */

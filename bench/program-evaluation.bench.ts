@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { DOCKER, ofType } from "../test/support/resource-queries";
 import { RecordedResource, runProgram } from "../test/support/run-program";
-import { stackConfig, stackNames, withOverrides } from "../test/support/stack-config";
+import { deployableStack, stackConfig, stackNames, withOverrides } from "../test/support/stack-config";
 import { describeMachine, printTable, spread, writeResult } from "./support/report";
 import { summarize, Summary } from "./support/stats";
 
@@ -45,12 +45,13 @@ test("program evaluation under mocks grows with the number of clients (figures p
   await runProgram("bench-warmup", stackConfig(stackNames()[0]));
   for (const stack of stackNames()) {
     for (const clients of CLIENT_COUNTS) {
-      const config = withOverrides(stackConfig(stack), { "dind-stack:workloads": { clients: clientGroups(clients) } });
+      const deployable = deployableStack(stack);
+      const config = withOverrides(deployable.config, { "dind-stack:workloads": { clients: clientGroups(clients) } });
       const samples: number[] = [];
       let resources = 0;
       for (let repetition = 0; repetition < REPETITIONS; repetition++) {
         const started = performance.now();
-        const run = await runProgram(`bench-${stack}`, config);
+        const run = await runProgram(`bench-${stack}`, config, deployable.secretKeys);
         samples.push((performance.now() - started) / 1000);
         resources = run.resources.length;
         expect(declaredClients(run.resources)).toBe(clients);

@@ -12,9 +12,20 @@ export interface ObjectNames {
   daemonContainer: string;
   /** The volume holding the DinD client certificates. */
   certsVolume: string;
+  /** The registry's data volume, unless the config names another. */
+  registryDataVolume: string;
+  /** The DinD daemon's data volume (/var/lib/docker), unless the config names another. */
+  dindDataVolume: string;
+  /** The volume of the read-only mirror registry (the mirror list's images). */
+  mirrorDataVolume: string;
+  /** The read-only mirror registry container. */
+  mirrorContainer: string;
   /** The n-th (from 1) container of a client group. */
   client: (group: string, index: number) => string;
 }
+
+/** The read-only mirror registry's name on the stack's network (it serves the mirror list's images). */
+export const MIRROR_ALIAS = "mirror";
 
 /** Object names for a stack. */
 export function objectNames(stack: string): ObjectNames {
@@ -25,6 +36,10 @@ export function objectNames(stack: string): ObjectNames {
     registryContainer: `${prefix}-registry`,
     daemonContainer: `${prefix}-docker`,
     certsVolume: `${prefix}-dind-certs`,
+    registryDataVolume: `${prefix}-registry-data`,
+    dindDataVolume: `${prefix}-dind-data`,
+    mirrorDataVolume: `${prefix}-mirror-data`,
+    mirrorContainer: `${prefix}-mirror`,
     client: (group, index) => `${prefix}-${group}-${index}`,
   };
 }

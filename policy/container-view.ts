@@ -1,3 +1,5 @@
+import * as path from "node:path";
+
 /** A port a container publishes on a host (Docker host or Kubernetes node). */
 export interface PublishedPort {
   /** The host address it listens on; 0.0.0.0 when none is given. */
@@ -6,72 +8,64 @@ export interface PublishedPort {
   port: number;
 }
 
+/** Where a file a container reads comes from. */
+export type FileSource =
+  /** Nothing the resource declares puts a file there: the image's own file, if any. */
+  | { from: "image" }
+  /** A file uploaded with this content (Docker uploads). */
+  | { from: "content"; content: string }
+  /** A key of a Secret or ConfigMap mounted there (Kubernetes), to be found among the stack's resources. */
+  | { from: "object"; kind: "Secret" | "ConfigMap"; namespace: string; name: string; key: string }
+  /** Something the pack cannot read: a host path, a volume, an upload from a local file. */
+  | { from: "elsewhere" };
+
 /** One container as the checks see it, whichever target (Docker or Kubernetes) declares it. */
 export interface ContainerView {
   /** How messages name it, e.g. `container dind-stack-ci-docker` or `Deployment ci/runner, container dind`. */
   label: string;
-  /** Image reference, when one is given; read lazily, as it may be unknown during a preview. */
+  /** Image reference or image ID; read lazily, as it is often unknown during a preview. */
   readonly image?: string;
-  /** True when the container runs privileged. */
-  privileged: boolean;
   /** Environment variables; the value is undefined when it comes from a Secret or ConfigMap. */
   env: ReadonlyMap<string, string | undefined>;
-  /** Entrypoint (Docker) or command (Kubernetes) followed by the arguments, in order. */
-  command: string[];
+  /** The entrypoint (Docker) or command (Kubernetes) the container sets; undefined runs the image's own. */
+  entrypoint?: readonly string[];
+  /** The arguments (Docker command, Kubernetes args); undefined keeps the image's (only when the entrypoint is the image's too). */
+  args?: readonly string[];
+  /** What it gets beyond a default container, each in the words of its setting: `is privileged`, `adds capability SYS_ADMIN`, ... */
+  escalations: readonly string[];
+  /** Host namespaces it joins besides the network, with the setting: `the host's PID namespace (pidMode: host)`, ... */
+  hostNamespaces: readonly string[];
+  /** True when it uses the host's (node's) network: Docker `networkMode: host`, Kubernetes `hostNetwork`. */
+  hostNetwork: boolean;
   /** Host paths mounted into the container. */
-  hostMounts: string[];
+  hostMounts: readonly string[];
+  /** Containers whose mounts it inherits (Docker `volumes[].fromContainer`, i.e. volumes-from). */
+  inheritsMountsFrom: readonly string[];
+  /** Paths in the container that a mount, volume or uploaded file replaces. */
+  replacedPaths: readonly string[];
   /** Ports published on the host. */
-  published: PublishedPort[];
-  /**
-   * Configuration files the container is given (Docker uploads), parsed as YAML; read lazily, as
-   * their content may be unknown during a preview. Files that are not a YAML mapping are left out.
-   */
-  readonly configFiles: Record<string, unknown>[];
+  published: readonly PublishedPort[];
+  /** True when every port the image exposes is published on all host addresses (Docker `publishAllPorts`). */
+  publishesAllPorts: boolean;
+  /** Where the file at a path in the container comes from. */
+  fileSource(file: string): FileSource;
 }
 
 /** Address Docker and Kubernetes use when a published port names none. */
 export const ALL_ADDRESSES = "0.0.0.0";
 
-const DAEMON_BINARIES = new Set(["dockerd", "dockerd-entrypoint.sh", "dind-entrypoint.sh"]);
-
-/**
- * True for a DinD daemon container: it runs dockerd (directly or through a DinD entrypoint), or it
- * sets DOCKER_TLS_CERTDIR, the DinD entrypoint's TLS switch, and is not itself a client of a daemon.
- */
-export function isDindDaemon(container: ContainerView): boolean {
-  if (container.env.has("DOCKER_HOST")) return false;
-  const program = container.command[0]?.split("/").pop() ?? "";
-  return DAEMON_BINARIES.has(program) || container.env.has("DOCKER_TLS_CERTDIR");
+/** The whole command line a container runs, as far as it sets it (entrypoint, then arguments). */
+export function commandLine(container: ContainerView): string[] {
+  return [...(container.entrypoint ?? []), ...(container.args ?? [])];
 }
 
-/** Distribution's configuration among the container's files: a mapping with `storage` and `http`. */
-function registryConfigs(container: ContainerView): Record<string, unknown>[] {
-  return container.configFiles.filter((file) => "storage" in file && "http" in file);
+/** A path in normal form: no `..`, `.` or doubled or trailing slashes. */
+export function normalPath(file: string): string {
+  return path.posix.normalize(file).replace(/(.)\/+$/, "$1");
 }
 
-/** True when an image reference names distribution's image (`registry`, from Docker Hub or a mirror of it). */
-function isRegistryImage(reference: string | undefined): boolean {
-  const path = reference?.split("@")[0].replace(/:[^:/]*$/, "") ?? "";
-  return path.split("/").pop() === "registry";
-}
-
-/** True for a registry (distribution): its image, REGISTRY_* variables, or a registry config file say so. */
-export function isRegistry(container: ContainerView): boolean {
-  return (
-    isRegistryImage(container.image) || [...container.env.keys()].some((name) => name.startsWith("REGISTRY_")) || registryConfigs(container).length > 0
-  );
-}
-
-const REAL_AUTH = ["htpasswd", "token"];
-
-/**
- * True for a registry that requires authentication: htpasswd or token auth, set by REGISTRY_AUTH
- * or in its config file (distribution's `silly` auth checks nothing and does not count).
- */
-export function isAuthenticatedRegistry(container: ContainerView): boolean {
-  if (REAL_AUTH.includes(container.env.get("REGISTRY_AUTH") ?? "")) return true;
-  return registryConfigs(container).some((config) => {
-    const auth = config.auth;
-    return auth !== null && typeof auth === "object" && REAL_AUTH.some((kind) => kind in auth);
-  });
+/** True when `outer` is `inner` or a folder above it. */
+export function covers(outer: string, inner: string): boolean {
+  const [a, b] = [normalPath(outer), normalPath(inner)];
+  return a === b || b.startsWith(a === "/" ? "/" : `${a}/`);
 }

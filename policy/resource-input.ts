@@ -8,4 +8,6 @@ export interface ResourceInput {
   urn: string;
   /** Inputs (resource validation) or state (stack validation). */
   props: Record<string, any>;
+  /** Stack validation only: for each input property, the resources its value comes from. */
+  propertyDependencies?: Readonly<Record<string, readonly ResourceInput[]>>;
 }

@@ -11,10 +11,12 @@ export interface StackOptIns {
   plainTcpDaemon: boolean;
   /** `dind-stack:registry.allowUnauthenticatedExposure: true`: the registry may be exposed without auth. */
   unauthenticatedRegistry: boolean;
+  /** `dind-stack:dindImage.advisories: refuse`: a Docker release with known advisories is a mandatory violation, not an advisory one. */
+  refuseEngineAdvisories: boolean;
 }
 
 /** A stack that opted into nothing. */
-export const NO_OPT_INS: StackOptIns = { allowDood: false, plainTcpDaemon: false, unauthenticatedRegistry: false };
+export const NO_OPT_INS: StackOptIns = { allowDood: false, plainTcpDaemon: false, unauthenticatedRegistry: false, refuseEngineAdvisories: false };
 
 const NAMESPACE = "dind-stack";
 
@@ -34,6 +36,7 @@ export function optInsFromConfig(config: Readonly<Record<string, unknown>>): Sta
     allowDood: flagIs(section(config, "workloads").allowDood, true),
     plainTcpDaemon: flagIs(section(config, "daemon").tls, false),
     unauthenticatedRegistry: flagIs(section(config, "registry").allowUnauthenticatedExposure, true),
+    refuseEngineAdvisories: section(config, "dindImage").advisories === "refuse",
   };
 }
 

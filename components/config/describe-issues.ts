@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { closestName } from "./did-you-mean";
 import { fullKey, KeyPath, schemaAt, valueAt } from "./key-path";
+import { misplacedSecretHint } from "./misplaced-secrets";
 import { Problem, renderValue } from "./problem";
 import { coreOf, wordsOf } from "./words";
 
@@ -20,13 +21,15 @@ function knownKeys(root: z.core.$ZodType, path: KeyPath): string[] {
   return core instanceof z.ZodObject ? Object.keys(core.shape) : [];
 }
 
-function describeIssue(root: z.core.$ZodType, issue: z.core.$ZodIssue, input: unknown, secret: boolean): Problem[] {
+function describeIssue(root: z.core.$ZodType, issue: z.core.$ZodIssue, input: unknown, secret: boolean, stack: string): Problem[] {
   const { path } = issue;
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(root, path);
     return issue.keys.map((name) => {
-      const hint = closestName(name, known);
-      return { key: fullKey([...path, name]), message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}; allowed keys: ${known.join(", ")}` };
+      const secretHome = misplacedSecretHint([...path, name], stack);
+      const hint = secretHome ? undefined : closestName(name, known);
+      const why = secretHome ? `: ${secretHome}` : hint ? ` (did you mean "${hint}"?)` : "";
+      return { key: fullKey([...path, name]), message: `unknown key${why}; allowed keys: ${known.join(", ")}` };
     });
   }
   if (issue.code === "invalid_key") {
@@ -43,10 +46,10 @@ function describeIssue(root: z.core.$ZodType, issue: z.core.$ZodIssue, input: un
 }
 
 /**
- * The problems of zod's `issues` for `input` (parsed with `root`), one per key. Values under a
- * top-level key for which `isSecret` holds are never shown.
+ * The problems of zod's `issues` for `input` (parsed with `root`) of `stack`, one per key. Values
+ * under a top-level key for which `isSecret` holds are never shown.
  */
-export function describeIssues(root: z.core.$ZodType, issues: readonly z.core.$ZodIssue[], input: unknown, isSecret: (name: string) => boolean): Problem[] {
-  const problems = issues.flatMap((issue) => describeIssue(root, issue, input, issue.path.length > 0 && isSecret(String(issue.path[0]))));
+export function describeIssues(root: z.core.$ZodType, issues: readonly z.core.$ZodIssue[], input: unknown, isSecret: (name: string) => boolean, stack: string): Problem[] {
+  const problems = issues.flatMap((issue) => describeIssue(root, issue, input, issue.path.length > 0 && isSecret(String(issue.path[0])), stack));
   return problems.filter((problem, index) => problems.findIndex((other) => other.key === problem.key) === index);
 }

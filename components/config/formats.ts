@@ -9,11 +9,15 @@ const DOMAIN = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[
 const REPOSITORY = `${DOMAIN}?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*`;
 const TAG = "[\\w][\\w.-]{0,127}";
 
-/** An image reference such as `registry:2`, `debian:bookworm-slim` or `mirror.local:5000/lib/registry@sha256:...`. */
-export const imageReference = () =>
+/**
+ * An image reference pinned by a tag other than latest or by a digest, as the policy pack's
+ * pinned-image-references requires of every image the stack pulls, builds from or runs. A
+ * pattern alone, so the stack file's JSON Schema refuses the same references in editors.
+ */
+export const pinnedImageReference = () =>
   matching(
-    new RegExp(`^${REPOSITORY}(?::${TAG})?(?:@sha256:[0-9a-f]{64})?$`),
-    'an image reference such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim"',
+    new RegExp(`^${REPOSITORY}(?::(?!latest(?:@|$))${TAG}(?:@sha256:[0-9a-f]{64})?|(?::${TAG})?@sha256:[0-9a-f]{64})$`),
+    'an image reference with a tag other than latest, or a digest, such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim" (without a tag Docker takes the moving tag latest)',
   );
 
 /** An image reference without digest, as an image is pulled or saved: `nginx:alpine`, `quay.io/coreos/flannel:v0.11.0-amd64`. */
@@ -39,8 +43,8 @@ export const absolutePath = () => matching(/^\/[^\0]*$/, 'an absolute path such 
 /** An image repository without tag, such as `dind-stack/dind`. */
 export const imageRepository = () => matching(new RegExp(`^${REPOSITORY}$`), 'an image repository without tag, such as "dind-stack/dind"');
 
-/** An image tag. */
-export const imageTag = () => matching(new RegExp(`^${TAG}$`), "an image tag: letters, digits, _ . - (at most 128, not starting with . or -)");
+/** An image tag other than the moving `latest` (the policy pack refuses an image built under it). */
+export const imageTag = () => matching(new RegExp(`^(?!latest$)${TAG}$`), "an image tag other than latest: letters, digits, _ . - (at most 128, not starting with . or -)");
 
 /** A Docker release version as used in static tarball names. */
 export const dockerVersion = () => matching(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?$/, 'a Docker release version such as "24.0.6"');
@@ -78,6 +82,9 @@ export const dockerdFlag = () => matching(/^--[a-z][a-z0-9-]*(?:=.*)?$/, 'a dock
 
 /** A Kubernetes resource quantity such as `20Gi`. */
 export const k8sQuantity = () => matching(/^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as "20Gi"');
+
+/** A size in bytes with an optional decimal or binary unit, such as `500Mi` or `100Gi`. */
+export const byteSize = () => matching(/^\d+(?:k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'a size such as "500Mi" or "100Gi" (bytes; units k, M, G, T, Ki, Mi, Gi, Ti)');
 
 /** A CPU or memory quantity, which may be in thousandths (`500m` CPU). */
 export const resourceQuantity = () => matching(/^\d+(?:\.\d+)?(?:m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, 'a Kubernetes quantity such as "500m" or "1Gi"');

@@ -3,6 +3,20 @@ import { allowing, wordsOf } from "./words";
 
 // The kinds of value the stack config uses, as zod schemas that carry their allowed words.
 
+/** Values a stack file may store encrypted (`secure:`), since the program keeps them secret wherever they land. */
+const secretCapableValues = z.registry<{ secretCapable: true }>();
+
+/** Marks `schema` as a value a stack file may store encrypted, and returns it. */
+export function secretCapable<T extends z.core.$ZodType>(schema: T): T {
+  secretCapableValues.add(schema, { secretCapable: true });
+  return schema;
+}
+
+/** True for a value a stack file may store encrypted. */
+export function isSecretCapable(schema: z.core.$ZodType): boolean {
+  return secretCapableValues.has(schema);
+}
+
 /** A string matching `pattern`, described as `words`. */
 export function matching(pattern: RegExp, words: string): z.ZodString {
   return allowing(z.string().regex(pattern), words);
@@ -34,10 +48,10 @@ export function listOf<T extends z.ZodType>(item: T, max: number, min = 0) {
   return allowing(min > 0 ? list.min(min) : list, `a list of ${size}, each ${wordsOf(item)}`);
 }
 
-/** A map from environment variable names to strings (numbers and booleans are taken as their text). */
+/** A map from environment variable names to strings (numbers and booleans are taken as their text); a value may be a secret. */
 export function envMap() {
   const name = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names");
-  const value = allowing(z.union([z.string(), z.number(), z.boolean()]).transform(String), "a string");
+  const value = secretCapable(allowing(z.union([z.string(), z.number(), z.boolean()]).transform(String), "a string"));
   return allowing(z.record(name, value), "a map from environment variable names to strings");
 }
 

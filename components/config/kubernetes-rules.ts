@@ -1,5 +1,6 @@
 import { quantityValue } from "../kubernetes/quantity";
 import { namespaceNames } from "../kubernetes/labels";
+import { CLUSTER_REGISTRY_USER, registryAuthByDefault } from "./cluster-defaults";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, Settings } from "./schema";
 
@@ -51,13 +52,31 @@ export function checkSidecar(settings: Settings, problems: Problem[]): void {
   }
 }
 
-/** The registry and the runners need namespaces of their own, with valid names. */
+/**
+ * Namespaces of Kubernetes itself: `default` holds whatever is created without a namespace, and
+ * the `kube-` prefix is reserved for the cluster's own (kube-system, kube-public,
+ * kube-node-lease; the Kubernetes documentation on namespaces asks not to create others).
+ */
+function isClusterNamespace(name: string): boolean {
+  return name === "default" || name.startsWith("kube-");
+}
+
+/** The registry and the runners need namespaces of their own, with valid names, and never one of Kubernetes itself. */
 export function checkNamespaces(settings: Settings, stack: string, problems: Problem[]): void {
   if (settings.target !== "kubernetes") return;
   const names = namespaceNames(stack, settings.kubernetes.namespaces);
   for (const role of ["registry", "runners"] as const) {
     if (names[role].length > 63) {
       problems.push({ key: key(`kubernetes.namespaces.${role}`), message: `missing, and the default ${renderValue(names[role])} is longer than 63 characters; allowed: a DNS label, required for this stack's name` });
+    }
+    if (isClusterNamespace(names[role])) {
+      problems.push({
+        key: key(`kubernetes.namespaces.${role}`),
+        message:
+          `got ${renderValue(names[role])}, a namespace of Kubernetes itself; allowed: any other DNS label, neither default nor starting with kube- ` +
+          "(kube-system, kube-public and kube-node-lease belong to the cluster, default holds what is created without a namespace): " +
+          `leave the key unset for the stack's own namespace, or name an existing one dedicated to the stack's ${role}`,
+      });
     }
   }
   if (names.registry === names.runners) {
@@ -97,4 +116,23 @@ export function checkResources(settings: Settings, problems: Problem[]): void {
       }
     }
   }
+}
+
+/**
+ * On a cluster the registry needs a password unless the stack opts out of authentication: its
+ * Service is reachable from every pod, and its NetworkPolicy keeps other pods out only where the
+ * CNI enforces NetworkPolicy.
+ */
+export function checkClusterRegistryAuth(settings: Settings, problems: Problem[]): void {
+  if (!registryAuthByDefault(settings) || settings.registryPassword !== undefined) return;
+  problems.push({
+    key: key("registryPassword"),
+    message:
+      `missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication ` +
+      `(user ${renderValue(CLUSTER_REGISTRY_USER)} unless ${key("registry.auth.username")} names another): ` +
+      `set it with \`pulumi config set --secret ${key("registryPassword")} "$(openssl rand -base64 32)"\`. ` +
+      `Only for a registry without authentication, set ${key("registry.allowUnauthenticatedExposure")}: true instead: ` +
+      "then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy " +
+      "(the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)",
+  });
 }

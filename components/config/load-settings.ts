@@ -4,7 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { readSavedImages } from "../mirror/saved-images";
 import { registryArchiveProblem } from "../registry/storage-archive";
+import { readStackFile } from "../../scripts/stack-files";
+import { secureLeafPaths } from "./secure-leaves";
 import { NAMESPACE, Settings } from "./schema";
+import { namespaceLookalikes } from "./namespace-lookalikes";
 import { namespaceValues, parseSettings } from "./parse-settings";
 
 /** Pulumi's own check whether a config key holds a secret (exported by the SDK, not typed). */
@@ -18,13 +21,21 @@ function isDirectory(candidate: string): boolean {
   return fs.statSync(path.resolve(candidate), { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
-/** Reads and validates the current stack's `dind-stack` config; throws a ConfigError listing every problem. */
+/**
+ * Reads and validates the current stack's `dind-stack` config; throws a ConfigError listing every
+ * problem. Keys of a namespace that looks like a typo of ours are warned about.
+ */
 export function loadSettings(): Settings {
-  return parseSettings(pulumi.getStack(), namespaceValues(pulumi.runtime.allConfig()), {
+  const stack = pulumi.getStack();
+  const stackFile = readStackFile(stack);
+  const allConfig = pulumi.runtime.allConfig();
+  for (const warning of namespaceLookalikes(allConfig)) pulumi.log.warn(warning);
+  return parseSettings(stack, namespaceValues(allConfig), {
     isFile,
     isDirectory,
     savedImages: readSavedImages,
     registryArchiveProblem,
     isSecret: (name) => isConfigSecret(`${NAMESPACE}:${name}`),
+    secureLeaves: (name) => (stackFile ? secureLeafPaths(stackFile.config[`${NAMESPACE}:${name}`]) : undefined),
   });
 }

@@ -1,5 +1,6 @@
 import { localName } from "../mirror/local-name";
 import { SavedImage, savedImageOf } from "../mirror/saved-images";
+import { imagePinProblem } from "./image-pin";
 import { fullKey } from "./key-path";
 import { Problem, renderValue } from "./problem";
 import { RuleContext } from "./rules";
@@ -30,6 +31,22 @@ export function checkMirrorNames(settings: Settings, _context: RuleContext, prob
     problems.push({
       key: fullKey(["mirror", index]),
       message: `got ${renderValue(entry.source)}, which lands at ${name} in the registry like [${first}]; allowed: each local reference once (set repository to put an entry elsewhere)`,
+    });
+  });
+}
+
+/**
+ * An entry that is pulled names a tag other than latest, or the policy pack refuses the pull
+ * (pinned-image-references). An archive entry is judged by its content instead: its image ID is
+ * read from the archive at every preview and up, so whatever its tag, the same image lands.
+ */
+export function checkMirrorPulls(settings: Settings, _context: RuleContext, problems: Problem[]): void {
+  settings.mirror.forEach((entry, index) => {
+    const problem = entry.archive === undefined ? imagePinProblem(entry.source) : undefined;
+    if (problem === undefined) return;
+    problems.push({
+      key: fullKey(["mirror", index, "source"]),
+      message: `got ${renderValue(entry.source)}, which is pulled and ${problem}; allowed: a tag other than latest, such as "nginx:1.27-alpine" (or an archive, whose image ID pins it)`,
     });
   });
 }

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { withTargetDefaults } from "./cluster-defaults";
 import { ConfigError } from "./config-error";
 import { describeIssues } from "./describe-issues";
 import { fullKey, schemaAt } from "./key-path";
 import { parseWithoutRefused } from "./parse-without-refused";
 import { Problem } from "./problem";
 import { checkRules, RuleContext } from "./rules";
+import { checkSecretPlacement } from "./secret-rules";
 import { NAMESPACE, SCHEMA, SECRET_KEYS, Settings } from "./schema";
 import { coreOf } from "./words";
 
@@ -51,16 +53,20 @@ export function namespaceValues(allConfig: Readonly<Record<string, string>>): Re
 /**
  * Parses and validates one stack's config. Every problem in the config (each key's own, then
  * the cross-key rules over the rest) is collected and thrown together as a ConfigError; on
- * success every default is filled in and the passwords are Pulumi secrets.
+ * success every default is filled in (those of the target too, see withTargetDefaults), the
+ * passwords are Pulumi secrets, and the settings say whether the clients' env values and
+ * commands came from a secret.
  */
 export function parseSettings(stack: string, raw: Readonly<Record<string, string>>, context: RuleContext): Settings {
   const isSecret = (name: string) => (SECRET_KEYS as readonly string[]).includes(name) || context.isSecret(name);
   const problems: Problem[] = [];
   const decoded = decodeRawValues(raw, isSecret, problems);
   const parsed = SCHEMA.safeParse(decoded);
-  if (!parsed.success) problems.push(...describeIssues(SCHEMA, parsed.error.issues, decoded, isSecret));
-  const settings = parsed.success ? parsed.data : parseWithoutRefused(SCHEMA, decoded);
+  if (!parsed.success) problems.push(...describeIssues(SCHEMA, parsed.error.issues, decoded, isSecret, stack));
+  checkSecretPlacement(Object.keys(raw), isSecret, context.secureLeaves ?? (() => undefined), problems);
+  const parsedConfig = parsed.success ? parsed.data : parseWithoutRefused(SCHEMA, decoded);
+  const settings: Settings = { ...parsedConfig, workloads: { ...parsedConfig.workloads, clientValuesSecret: isSecret("workloads") } };
   checkRules(settings, { ...context, stack }, problems);
   if (problems.length > 0) throw new ConfigError(stack, problems);
-  return settings;
+  return withTargetDefaults(settings);
 }

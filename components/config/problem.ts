@@ -6,9 +6,15 @@ export interface Problem {
   message: string;
 }
 
-/** Renders a given (non-secret) value for an error message, cut at 80 characters. */
+/** `text` with the user and password of every http(s) URL in it replaced by `<credentials>`. */
+export function hideUrlCredentials(text: string): string {
+  return text.replace(/(https?:\/\/)[^/?#"\s]*@/g, "$1<credentials>@");
+}
+
+/** Renders a given (non-secret) value for an error message, cut at 80 characters; URL credentials are never shown. */
 export function renderValue(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
+  const raw = JSON.stringify(value);
+  if (raw === undefined) return String(value);
+  const text = hideUrlCredentials(raw);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

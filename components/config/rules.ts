@@ -1,13 +1,19 @@
 import { BlockList } from "node:net";
-import { checkClusterDood, checkClusterImage, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
+import { checkAdvisories } from "./advisory-rules";
+import { registryAuthByDefault } from "./cluster-defaults";
+import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
 import { SavedImage } from "../mirror/saved-images";
-import { checkMirrorArchives, checkMirrorNames, checkMirrorTarget } from "./mirror-rules";
+import { checkMirrorArchives, checkMirrorNames, checkMirrorPulls, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
 import { pinnedDockerSha256 } from "./pins";
 import { checkPluginChecksums, checkPluginFiles } from "./plugin-rules";
+import { KeyPath } from "./key-path";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
 import { checkRegistryStorage } from "./storage-rules";
+import { checkUrlCredentials } from "./credential-rules";
+import { checkVolumeNames } from "./volume-rules";
+import { MIRROR_ALIAS } from "../naming";
 
 /** What the cross-field rules need from the outside world. */
 export interface RuleContext {
@@ -19,8 +25,13 @@ export interface RuleContext {
   isDirectory: (path: string) => boolean;
   /** The images of a `docker save` archive; throws an Error saying why the file is not one. */
   savedImages: (path: string) => SavedImage[];
-  /** Why a file is not an archive of a registry's storage, or undefined when it is one. */
-  registryArchiveProblem: (path: string) => string | undefined;
+  /** Why a file is not an archive of a registry's storage that unpacks safely to at most `maxBytes`, or undefined when it is one. */
+  registryArchiveProblem: (path: string, maxBytes: number) => string | undefined;
+  /**
+   * The paths, inside a top-level key, of the values the stack's file stores encrypted
+   * (`secure:`); undefined when the stack has no file the program can read.
+   */
+  secureLeaves?: (name: string) => KeyPath[] | undefined;
 }
 
 /** dockerd flags the stack sets itself, and the config key that controls each. */
@@ -75,20 +86,20 @@ function checkDood(settings: Settings, _context: RuleContext, problems: Problem[
   }
 }
 
-function checkSecrets(settings: Settings, context: RuleContext, problems: Problem[]): void {
+function checkSecrets(settings: Settings, context: StackRuleContext, problems: Problem[]): void {
   const { auth, proxy } = settings.registry;
   for (const name of SECRET_KEYS) {
     if (settings[name] !== undefined && !context.isSecret(name)) {
       problems.push({
         key: key(name),
-        message: `got a plain-text value (not shown); allowed: a secret, set with \`pulumi config set --secret ${key(name)}\``,
+        message: `got a plain-text value (not shown); allowed: a secret, set with \`npm run pulumi -- config set --secret ${key(name)} --stack ${context.stack}\``,
       });
     }
   }
   if (auth && settings.registryPassword === undefined) {
     problems.push({ key: key("registryPassword"), message: `missing; allowed: a secret of 8 to 72 bytes, required because ${key("registry.auth")} is set` });
   }
-  if (!auth && settings.registryPassword !== undefined) {
+  if (!auth && settings.registryPassword !== undefined && !registryAuthByDefault(settings)) {
     problems.push({ key: key("registryPassword"), message: `got a secret value (not shown) without ${key("registry.auth")}; allowed: only together with registry.auth.username` });
   }
   if (settings.registryProxyPassword !== undefined && !proxy?.username) {
@@ -167,17 +178,14 @@ function checkExposure(settings: Settings, _context: RuleContext, problems: Prob
 
 function checkDistinctNames(settings: Settings, _context: RuleContext, problems: Problem[]): void {
   const { registry, workloads } = settings;
-  if (registry.alias === workloads.daemonAlias) {
-    problems.push({
-      key: key("workloads.daemonAlias"),
-      message: `got ${renderValue(workloads.daemonAlias)}, the same name as ${key("registry.alias")}; allowed: a name no other container of the stack's network uses`,
-    });
+  const taken = "allowed: a name no other container of the stack's network uses";
+  if (registry.alias === MIRROR_ALIAS) {
+    problems.push({ key: key("registry.alias"), message: `got ${renderValue(registry.alias)}, the name of the stack's read-only mirror registry; ${taken}` });
   }
-  if (registry.volumeName !== undefined && registry.volumeName === workloads.dataVolumeName) {
-    problems.push({
-      key: key("workloads.dataVolumeName"),
-      message: `got ${renderValue(workloads.dataVolumeName)}, the volume ${key("registry.volumeName")} names too; allowed: a volume of its own (the daemon's data and the registry's must not mix)`,
-    });
+  if (workloads.daemonAlias === MIRROR_ALIAS) {
+    problems.push({ key: key("workloads.daemonAlias"), message: `got ${renderValue(workloads.daemonAlias)}, the name of the stack's read-only mirror registry; ${taken}` });
+  } else if (registry.alias === workloads.daemonAlias) {
+    problems.push({ key: key("workloads.daemonAlias"), message: `got ${renderValue(workloads.daemonAlias)}, the same name as ${key("registry.alias")}; ${taken}` });
   }
 }
 
@@ -198,21 +206,26 @@ const RULES: readonly Rule[] = [
   { reads: ["dindImage.localTarball"], check: checkTarball },
   { reads: ["dindImage.arch", "dindImage.buildx", "dindImage.compose"], check: checkPluginChecksums },
   { reads: ["dindImage.buildx.localFile", "dindImage.compose.localFile"], check: checkPluginFiles },
+  { reads: ["target", "dindImage", "kubernetes.dindImage"], check: (settings, _context, problems) => checkAdvisories(settings, problems) },
   { reads: ["mode", "workloads.allowDood"], check: checkDood },
-  { reads: ["registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
+  { reads: ["target", "registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
   { reads: ["daemon.extraArgs"], check: checkExtraArgs },
   { reads: ["workloads.clients[].env"], check: checkClientEnv },
   { reads: ["workloads.clients[].name"], check: checkUniqueClientNames },
   { reads: ["registry.bindAddress", "registry.auth", "registry.allowUnauthenticatedExposure"], check: checkExposure },
-  { reads: ["registry.alias", "registry.volumeName", "workloads.daemonAlias", "workloads.dataVolumeName"], check: checkDistinctNames },
+  { reads: ["registry.alias", "workloads.daemonAlias"], check: checkDistinctNames },
+  { reads: ["target", "registry.volumeName", "registry.hostPath", "workloads.dataVolumeName"], check: (settings, context, problems) => checkVolumeNames(settings, context.stack, problems) },
+  { reads: ["dindImage.downloadUrl", "registry.proxy", "daemon.registryMirrors"], check: (settings, _context, problems) => checkUrlCredentials(settings, problems) },
   { reads: ["target", "kubernetes.dindImage", "dindImagePassword"], check: (settings, _context, problems) => checkClusterImage(settings, problems) },
   { reads: ["target", "kubernetes.sidecar", "kubernetes.clusterVersion"], check: (settings, _context, problems) => checkSidecar(settings, problems) },
   { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
   { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
   { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
-  { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive"], check: checkRegistryStorage },
+  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, _context, problems) => checkClusterRegistryAuth(settings, problems) },
+  { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },
+  { reads: ["mirror[].source", "mirror[].archive"], check: checkMirrorPulls },
   { reads: ["target", "mirror", "registry.proxy"], check: checkMirrorTarget },
   { reads: ["target", "registry", "workloads.daemonAlias", "workloads.dataVolumeName", "kubernetes"], check: (settings, _context, problems) => checkTargetKeys(settings, problems) },
 ];

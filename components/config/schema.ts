@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as formats from "./formats";
-import { choice, envMap, flag, integer, listOf, section } from "./kinds";
+import { choice, envMap, flag, integer, listOf, section, secretCapable } from "./kinds";
 import { cliPluginSection } from "./plugin-settings";
 import { allowing } from "./words";
 
@@ -15,7 +15,12 @@ export const NAMESPACE = "dind-stack";
 const dindImage = section({
   dockerVersion: formats.dockerVersion().prefault("24.0.6").describe("Version of the static Docker binaries baked into the DinD image."),
   arch: choice(["x86_64", "aarch64"]).prefault("x86_64").describe("Architecture of the static binaries (download folder name)."),
-  sha256: formats.sha256().optional().describe("sha256 of docker-<version>.tgz; pinned by default only for 24.0.6/x86_64, required otherwise."),
+  sha256: formats.sha256().optional().describe("sha256 of docker-<version>.tgz; pinned by default for 24.0.6 (x86_64) and 24.0.9 (x86_64, aarch64), required otherwise."),
+  advisories: choice(["warn", "refuse"])
+    .prefault("warn")
+    .describe(
+      "What a known security advisory of dockerVersion (docs/advisories.md) does: warn (a warning at preview and up, an advisory finding of the policy pack) or refuse (a config error, and a mandatory violation of the pack).",
+    ),
   downloadUrl: formats
     .httpUrl()
     .prefault("https://download.docker.com/linux/static/stable")
@@ -25,10 +30,10 @@ const dindImage = section({
     .optional()
     .describe("Path (absolute, or relative to the project) of a downloaded docker-<version>.tgz used instead of downloading (air-gapped builds); still sha256-verified."),
   baseImage: formats
-    .imageReference()
+    .pinnedImageReference()
     .prefault("debian:bookworm-slim")
     .describe("apt-based base image of the DinD image (debian:bookworm-slim, ubuntu:22.04, or a mirror of them)."),
-  extraPackages: listOf(formats.aptPackage(), 50).prefault([]).describe("Extra apt packages installed in the DinD image."),
+  extraPackages: listOf(formats.aptPackage(), 50).prefault([]).describe("Extra apt packages installed in the DinD image (in DooD mode: in the client image)."),
   imageName: formats.imageRepository().prefault("dind-stack/dind").describe("Repository name of the built DinD image (kept local, never pushed)."),
   tag: formats.imageTag().optional().describe("Tag of the built DinD image; defaults to <dockerVersion>-<stack>."),
   buildNetwork: choice(["default", "host"])
@@ -42,7 +47,7 @@ const dindImage = section({
 });
 
 const registry = section({
-  image: formats.imageReference().prefault("registry:2").describe("Registry image (distribution 2.x); point it at a mirror for air-gapped hosts."),
+  image: formats.pinnedImageReference().prefault("registry:2").describe("Registry image (distribution 2.x); point it at a mirror for air-gapped hosts."),
   port: integer(1, 65535).prefault(5000).describe("Host port the registry is published on."),
   bindAddress: formats
     .ipAddress()
@@ -50,7 +55,9 @@ const registry = section({
     .describe("Host address the registry is published on; anything but loopback (127.0.0.0/8, ::1) exposes it to the network, which needs registry.auth or registry.allowUnauthenticatedExposure."),
   allowUnauthenticatedExposure: flag()
     .prefault(false)
-    .describe("Opt-in required to publish the registry beyond loopback without registry.auth: anyone who reaches bindAddress can then push and pull."),
+    .describe(
+      "Opt-in required for a registry without registry.auth that others can reach: on a Docker host, published beyond loopback (anyone who reaches bindAddress can push and pull); on Kubernetes, where the registry has authentication by default, any pod its NetworkPolicy does not keep out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel).",
+    ),
   alias: formats.dnsLabel().prefault("registry").describe("Name of the registry on the stack's network, as containers and DinD daemons address it."),
   volumeName: formats.dockerName().optional().describe("Named volume holding the registry's data; defaults to dind-stack-<stack>-registry-data."),
   hostPath: formats
@@ -63,13 +70,17 @@ const registry = section({
     .describe(
       "registry.tar.gz-style archive of a registry's storage (docker/registry/v2/... at its top, as scripts/export-registry.sh writes it), extracted into the named volume before the registry starts, once: only while the volume holds no registry data.",
     ),
+  restoreSizeLimit: formats
+    .byteSize()
+    .prefault("100Gi")
+    .describe("Most that registry.restoreArchive may unpack to; a larger archive is refused before anything is extracted."),
   retainDataOnDelete: flag().prefault(true).describe("Keep the registry's data volume when the stack is destroyed."),
   deleteEnabled: flag().prefault(true).describe("Allow deleting manifests through the API (needed for cleanup and garbage collection)."),
   auth: section({
     username: formats.userName().describe("User allowed to push and pull; the password is the secret dind-stack:registryPassword."),
   })
     .optional()
-    .describe("htpasswd (bcrypt) authentication; absent means no authentication."),
+    .describe("htpasswd (bcrypt) authentication; absent means none on a Docker host, and user dind-stack on Kubernetes (unless registry.allowUnauthenticatedExposure)."),
   proxy: section({
     remoteUrl: formats.httpUrl().describe("Upstream registry this registry caches (pull-through); a cache cannot be pushed to."),
     username: formats.userName().optional().describe("Upstream user; the password is the secret dind-stack:registryProxyPassword."),
@@ -123,8 +134,11 @@ const daemon = section({
 
 const client = section({
   name: formats.dnsLabel().describe("Name of this client group; containers are named dind-stack-<stack>-<name>-<n>."),
-  image: formats.imageReference().optional().describe("Client image (must contain sh and the docker CLI); defaults to the DinD image."),
-  command: listOf(formats.nonEmpty(), 100, 1)
+  image: formats
+    .pinnedImageReference()
+    .optional()
+    .describe("Client image (must contain sh; without the docker CLI its command starts without waiting for the daemon); defaults to the DinD image, in DooD mode to dind-stack/client (the docker CLI from the same verified tarball, nothing else)."),
+  command: secretCapable(listOf(secretCapable(formats.nonEmpty()), 100, 1))
     .prefault(["sleep", "infinity"])
     .describe("Command the client runs once the daemon is ready (an empty one would only restart forever)."),
   env: envMap().prefault({}).describe("Extra environment variables."),
@@ -172,11 +186,21 @@ const kubernetes = section({
     .optional()
     .describe("The cluster's Kubernetes version, when known: choices that need a newer cluster (native sidecars need 1.29) are then refused in the config."),
   namespaces: section({
-    registry: formats.dnsLabel().optional().describe("Namespace of the registry (Pod Security restricted); defaults to dind-stack-<stack>-registry."),
-    runners: formats.dnsLabel().optional().describe("Namespace of the runners (privileged only when DinD or DooD needs it); defaults to dind-stack-<stack>-runners."),
+    registry: formats
+      .dnsLabel()
+      .optional()
+      .describe(
+        "Namespace of the registry (Pod Security restricted); by default dind-stack-<stack>-registry, which the stack creates and owns. Any other name is an existing namespace the stack uses without owning it: it only adds its Pod Security labels (and takes them away when it stops using it) and never deletes it; default and kube-* are refused.",
+      ),
+    runners: formats
+      .dnsLabel()
+      .optional()
+      .describe(
+        "Namespace of the runners (privileged only when DinD or DooD needs it); by default dind-stack-<stack>-runners, which the stack creates and owns. Any other name is an existing namespace the stack uses without owning it, as for the registry's.",
+      ),
   })
     .prefault({})
-    .describe("The stack's two namespaces, created by the stack."),
+    .describe("The stack's two namespaces: its own by default, or existing ones it uses but never deletes."),
   storageClassName: formats.dnsSubdomain().optional().describe("Storage class of every volume claim; by default the cluster's default."),
   registryStorageSize: formats.k8sQuantity().prefault("20Gi").describe("Size of the registry's volume claim."),
   sidecar: choice(["native", "classic"])
@@ -188,7 +212,7 @@ const kubernetes = section({
     .describe("Where each DinD daemon keeps /var/lib/docker: an emptyDir (lost with the pod), or a volume claim per pod (a StatefulSet; the cache survives)."),
   dataVolumeSize: formats.k8sQuantity().prefault("20Gi").describe("Size of each DinD cache volume claim (dindCache: volumeClaim)."),
   dindImage: section({
-    reference: formats.imageReference().optional().describe("A prebuilt DinD image the nodes can pull, pinned by tag or digest; nothing is built."),
+    reference: formats.pinnedImageReference().optional().describe("A prebuilt DinD image the nodes can pull, pinned by tag or digest; nothing is built."),
     registry: formats.registryHost().optional().describe("Registry the stack pushes the DinD image it builds to, and the nodes pull it from."),
     repository: formats.imageRepository().optional().describe("Repository in that registry, without tag; the tag is dindImage.tag or <dockerVersion>-<stack>."),
     username: formats.userName().optional().describe("User for the push and the nodes' pull; the password is the secret dind-stack:dindImagePassword."),
@@ -231,16 +255,30 @@ export const SCHEMA = section({
   daemon: daemon.prefault({}).describe("Settings of the DinD daemons (written to their daemon.json)."),
   workloads: workloads.prefault({}).describe("The containers that build images: the DinD daemon (mode dind) and the clients."),
   kubernetes: kubernetes.prefault({}).describe("Settings of the Kubernetes target (target: kubernetes)."),
-  registryPassword: secret("Secret: password of registry.auth.username (set with `pulumi config set --secret`)."),
-  registryProxyPassword: secret("Secret: password of registry.proxy.username (set with `pulumi config set --secret`)."),
-  dindImagePassword: secret("Secret: password of kubernetes.dindImage.username (set with `pulumi config set --secret`)."),
+  registryPassword: secret("Secret: password of registry.auth.username (set with `npm run pulumi -- config set --secret`)."),
+  registryProxyPassword: secret("Secret: password of registry.proxy.username (set with `npm run pulumi -- config set --secret`)."),
+  dindImagePassword: secret("Secret: password of kubernetes.dindImage.username (set with `npm run pulumi -- config set --secret`)."),
 });
 
 /** The keys whose values must be set as Pulumi secrets. */
 export const SECRET_KEYS = ["registryPassword", "registryProxyPassword", "dindImagePassword"] as const;
 
+/** The keys that may hold secrets: the passwords, and the workloads section (client env values and commands). */
+export const KEYS_HOLDING_SECRETS: readonly string[] = [...SECRET_KEYS, "workloads"];
+
+/** What the schema alone makes of a stack's config. */
+export type ParsedConfig = z.output<typeof SCHEMA>;
+
 /** Settings parsed from one stack's config, every default applied; passwords are secret Outputs. */
-export type Settings = z.output<typeof SCHEMA>;
+export type Settings = ParsedConfig & {
+  workloads: {
+    /**
+     * True when `dind-stack:workloads` holds a secret (set with `pulumi config set --secret --path`):
+     * every client's env values and command are then Pulumi secrets wherever they land.
+     */
+    clientValuesSecret: boolean;
+  };
+};
 
 /** Settings of the DinD image. */
 export type DindImageSettings = Settings["dindImage"];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSecretCapable } from "./kinds";
 import { NAMESPACE, SCHEMA, SECRET_KEYS } from "./schema";
 import { docOf } from "./words";
 
@@ -44,5 +45,18 @@ export const STACK_SCHEMA_FILE = "schema/stack-config.schema.json";
 
 /** The JSON Schema of a stack file (draft 2020-12), as it is committed for editors and validators. */
 export function stackFileJsonText(): string {
-  return `${JSON.stringify(z.toJSONSchema(stackFileSchema(), { io: "input" }), null, 2)}\n`;
+  const secure = z.toJSONSchema(secureValue, { io: "input" });
+  delete secure.$schema;
+  const jsonSchema = z.toJSONSchema(stackFileSchema(), {
+    io: "input",
+    // A value the program keeps secret wherever it lands (a client's env value or command) may
+    // be stored encrypted, as `pulumi config set --secret --path` writes it.
+    override: (context) => {
+      if (!isSecretCapable(context.zodSchema)) return;
+      const plain = { ...context.jsonSchema };
+      for (const field of Object.keys(context.jsonSchema)) delete (context.jsonSchema as Record<string, unknown>)[field];
+      context.jsonSchema.anyOf = [plain, secure];
+    },
+  });
+  return `${JSON.stringify(jsonSchema, null, 2)}\n`;
 }

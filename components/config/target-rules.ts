@@ -1,9 +1,9 @@
 import { valueAt } from "./key-path";
 import { Problem, renderValue } from "./problem";
-import { NAMESPACE, SCHEMA, Settings } from "./schema";
+import { NAMESPACE, ParsedConfig, SCHEMA, Settings } from "./schema";
 
 /** Every key at its default, to tell a key a stack sets from one it leaves alone. */
-const DEFAULTS: Settings = SCHEMA.parse({});
+const DEFAULTS: ParsedConfig = SCHEMA.parse({});
 
 /**
  * Keys only the Docker host target uses, and what takes their place on a cluster. (The
@@ -13,6 +13,7 @@ const DOCKER_ONLY: Readonly<Record<string, string>> = {
   "registry.port": "the registry is reached through its Service on port 5000",
   "registry.bindAddress": "the registry is reached through its Service, never published on a host",
   "registry.volumeName": "the registry's data is on its volume claim (kubernetes.storageClassName, kubernetes.registryStorageSize)",
+  "registry.restoreSizeLimit": "the registry's data is on its volume claim and is never restored from an archive",
   "workloads.daemonAlias": "each runner pod reaches its own daemon on localhost",
   "workloads.dataVolumeName": "the DinD cache is kubernetes.dindCache",
 };

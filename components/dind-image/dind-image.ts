@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DindImageSettings } from "../config/schema";
+import { describeAdvisories } from "./advisories";
 import { dindBuildArgs, dindImageTag, localFiles, platformOf } from "./build-args";
 import { stageBuildContext } from "./build-context";
 
@@ -42,6 +43,9 @@ export class DindImage extends pulumi.ComponentResource {
   constructor(name: string, args: DindImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:image:DindImage", name, {}, opts);
     const { settings, push } = args;
+    // With dindImage.advisories: refuse, such a version never gets here (config/advisory-rules.ts).
+    const advisories = describeAdvisories(settings.dockerVersion);
+    if (advisories) pulumi.log.warn(`${advisories}. Set dind-stack:dindImage.dockerVersion to a fixed release.`, this);
     const context = stageBuildContext(args.stagingDir, localFiles(settings));
     const image = new docker.Image(
       `${name}-image`,

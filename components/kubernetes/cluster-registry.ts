@@ -2,9 +2,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { htpasswdLine } from "../registry/htpasswd";
 import { registryConfig } from "../registry/registry-config";
-import { registryClaimArgs, registryDeploymentArgs, RegistryObjectsContext, registryNetworkPolicyArgs, registryServiceArgs, secretArgs } from "./registry-objects";
+import {
+  registryClaimArgs,
+  registryConfigSecretArgs,
+  registryDeploymentArgs,
+  RegistryObjectsContext,
+  registryNetworkPolicyArgs,
+  registryServiceArgs,
+} from "./registry-objects";
 import { REGISTRY_SECRET_KEYS } from "./registry-pod";
-import { secretRolloutDigest } from "./secret-digest";
 
 /** Arguments of a ClusterRegistry: what its objects need (their names aside) and the passwords. */
 export interface ClusterRegistryArgs extends Omit<RegistryObjectsContext, "refs"> {
@@ -16,7 +22,7 @@ export interface ClusterRegistryArgs extends Omit<RegistryObjectsContext, "refs"
 
 /**
  * registry:2 on a cluster: a Deployment (Recreate) with its data on a volume claim, its
- * config.yml (and htpasswd when auth is on) in a Secret, a Service on 5000 and a
+ * config.yml (and htpasswd when auth is on) in an immutable Secret, a Service on 5000 and a
  * NetworkPolicy that admits only the stack's runner pods.
  */
 export class ClusterRegistry extends pulumi.ComponentResource {
@@ -30,17 +36,20 @@ export class ClusterRegistry extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:kubernetes:ClusterRegistry", name, {}, opts);
     const { settings, stack, namespace } = args;
-    const refs = { claim: "registry-data", configSecret: "registry-config" };
-    const context: RegistryObjectsContext = { stack, namespace, runnersNamespace: args.runnersNamespace, settings, kubernetes: args.kubernetes, refs };
     const data: Record<string, pulumi.Input<string>> = {
       [REGISTRY_SECRET_KEYS.config]: pulumi.output(args.proxyPassword).apply((password) => JSON.stringify(registryConfig(settings, password), null, 2)),
     };
     const auth = settings.auth;
     if (auth && args.password) data[REGISTRY_SECRET_KEYS.htpasswd] = args.password.apply((password) => htpasswdLine(stack, auth.username, password));
-    const config = new k8s.core.v1.Secret(`${name}-config`, secretArgs(stack, "registry", namespace, refs.configSecret, data), { parent: this });
-    // The digest is made so that it reveals nothing usable about the Secret; it is not kept a
-    // Pulumi secret, so a preview shows when the registry will restart.
-    const configDigest = pulumi.unsecret(pulumi.all(data).apply((content) => secretRolloutDigest(stack, "registry-config", content)));
+    // registry:2 reads config.yml and htpasswd only when it starts, so a new password must
+    // restart it. The Secret is immutable and named by pulumi-kubernetes (a random suffix):
+    // changed content replaces it by a new Secret of a new name, create first, and the
+    // Deployment's reference to that name rolls the pod. Nothing on the pod template or in plain
+    // state is derived from the content, so nothing there helps to guess the password, and a
+    // preview still shows the restart (the reference changes).
+    const config = new k8s.core.v1.Secret(`${name}-config`, registryConfigSecretArgs(stack, namespace, data), { parent: this });
+    const refs = { claim: "registry-data", configSecret: config.metadata.name };
+    const context: RegistryObjectsContext = { stack, namespace, runnersNamespace: args.runnersNamespace, settings, kubernetes: args.kubernetes, refs };
     // A change of storage class (or access mode) would make pulumi-kubernetes replace the claim,
     // delete first: the registry's data would go with it (or, kept by retainOnDelete, the new
     // claim would collide with the old one). The claim keeps what it was created with; only a
@@ -50,7 +59,7 @@ export class ClusterRegistry extends pulumi.ComponentResource {
       retainOnDelete: settings.retainDataOnDelete,
       ignoreChanges: ["spec.storageClassName", "spec.accessModes"],
     });
-    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context, configDigest), { parent: this, dependsOn: [claim, config] });
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context), { parent: this, dependsOn: [claim, config] });
     this.service = new k8s.core.v1.Service(`${name}-service`, registryServiceArgs(context), { parent: this });
     new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, registryNetworkPolicyArgs(context), { parent: this });
     this.claimName = refs.claim;

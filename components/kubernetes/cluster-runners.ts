@@ -4,7 +4,7 @@ import { DaemonSettings, KubernetesSettings, WorkloadSettings } from "../config/
 import { contentDigest, clusterDaemonJson, daemonJsonConfigMapArgs, daemonJsonText } from "./daemon-config";
 import { objectLabels } from "./labels";
 import { secretArgs } from "./registry-objects";
-import { DOCKER_CONFIG_KEY } from "./runner-pod";
+import { clientEnvSecretName, DOCKER_CONFIG_KEY } from "./runner-pod";
 import { runnerWorkload, RunnerWorkload, workloadRef } from "./runner-workloads";
 
 /** Arguments of ClusterRunners. */
@@ -92,7 +92,11 @@ export class ClusterRunners extends pulumi.ComponentResource {
     };
     this.workloadRefs = args.workloads.clients.map((client) => {
       const workload: RunnerWorkload = runnerWorkload(client, context);
-      const options = { parent: this, dependsOn };
+      const envSecret =
+        args.workloads.clientValuesSecret && Object.keys(client.env).length > 0
+          ? [new k8s.core.v1.Secret(`${name}-${client.name}-env`, secretArgs(stack, "runner", namespace, clientEnvSecretName(client), client.env), { parent: this })]
+          : [];
+      const options = { parent: this, dependsOn: [...dependsOn, ...envSecret] };
       // pulumi-kubernetes replaces a StatefulSet whose volumeClaimTemplates change (the API
       // server refuses to update them): every runner pod would stop at once, and the claims it
       // made stay (Retain) and are used again by the new pods, so a new size or class would not

@@ -26,7 +26,7 @@ export const DAEMON_JSON_CONFIG_MAP = "dind-daemon-json";
  * as their Docker Hub mirror, `hubMirror`, when it can serve as one), the cluster's MTU default.
  */
 export function clusterDaemonJson(daemon: DaemonSettings, registryAddress: string, hubMirror?: string): DaemonJson {
-  return renderDaemonJson({ ...daemon, mtu: daemon.mtu ?? CLUSTER_DEFAULT_MTU }, registryAddress, hubMirror);
+  return renderDaemonJson({ ...daemon, mtu: daemon.mtu ?? CLUSTER_DEFAULT_MTU }, [registryAddress], hubMirror);
 }
 
 /** daemon.json as the file's text. */

@@ -10,8 +10,7 @@ import { doodDaemonJsonSnippet } from "../workloads/daemon-json";
 import { CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
 import { ClusterRegistry } from "./cluster-registry";
 import { ClusterRunners } from "./cluster-runners";
-import { namespaceNames } from "./labels";
-import { namespaceArgs, runnerNamespaceLevel } from "./namespaces";
+import { declareNamespace, runnerNamespaceLevel, stackNamespaces } from "./namespaces";
 import { registryClusterAddress } from "./registry-objects";
 import { DOCKER_SOCKET, JOB_CONTAINER } from "./runner-pod";
 import { cacheClaimNames } from "./runner-workloads";
@@ -28,8 +27,9 @@ export interface KubernetesEnvironmentArgs {
 
 /**
  * Everything one stack deploys on a cluster: a namespace for the registry (Pod Security
- * `restricted`), one for the runners (privileged only when DinD or DooD needs it), the
- * registry, the DinD image (built and pushed, or a prebuilt reference) and the runners.
+ * `restricted`), one for the runners (privileged only when DinD or DooD needs it), each the
+ * stack's own or an existing one it only labels, the registry, the DinD image (built and
+ * pushed, or a prebuilt reference) and the runners.
  */
 export class KubernetesEnvironment extends pulumi.ComponentResource {
   /** The stack's namespaces. */
@@ -75,29 +75,34 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
         // pulumi destroy keeps the namespaces and claims that hold data (retainOnDelete); by
         // default the provider's create refuses an object that exists, so the next pulumi up
         // would fail on them. With upsert it adopts them, as the Docker target adopts its volumes.
+        // A namespace the config names is never declared as a Namespace, so never adopted (see
+        // declareNamespace); the objects the stack puts in it have fixed names, so such a
+        // namespace must hold nothing else of those names (the README asks for one dedicated to
+        // the stack).
         upsertExistingObjects: true,
       },
       { parent: this },
     );
-    const names = namespaceNames(stack, kubernetes.namespaces);
+    const namespaces = stackNamespaces(stack, kubernetes.namespaces);
+    const names = { registry: namespaces.registry.name, runners: namespaces.runners.name };
     const keepCache = mode === "dind" && kubernetes.dindCache === "volumeClaim" && workloads.retainDataOnDelete;
-    // Deleting a namespace deletes its claims: a namespace holding kept data is kept too.
-    const registryNamespace = new k8s.core.v1.Namespace(`${name}-registry-namespace`, namespaceArgs(stack, names.registry, "registry", "restricted"), {
-      parent: this,
-      provider,
-      retainOnDelete: registrySettings.retainDataOnDelete,
-    });
-    const runnersNamespace = new k8s.core.v1.Namespace(
+    // Deleting a namespace deletes its claims: a namespace of the stack's holding kept data is kept too.
+    const registryNamespace = declareNamespace(
+      `${name}-registry-namespace`,
+      { stack, namespace: namespaces.registry, role: "registry", level: "restricted", retainOnDelete: registrySettings.retainDataOnDelete },
+      { parent: this, provider },
+    );
+    const runnersNamespace = declareNamespace(
       `${name}-runners-namespace`,
-      namespaceArgs(stack, names.runners, "runners", runnerNamespaceLevel(mode, kubernetes.runtimeClassName)),
-      { parent: this, provider, retainOnDelete: keepCache },
+      { stack, namespace: namespaces.runners, role: "runners", level: runnerNamespaceLevel(mode, kubernetes.runtimeClassName), retainOnDelete: keepCache },
+      { parent: this, provider },
     );
     const registry = new ClusterRegistry(
       `${name}-registry`,
       {
         stack,
-        namespace: registryNamespace.metadata.name,
-        runnersNamespace: runnersNamespace.metadata.name,
+        namespace: registryNamespace,
+        runnersNamespace,
         settings: registrySettings,
         kubernetes,
         password: settings.registryPassword,
@@ -124,7 +129,7 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
       {
         stack,
         mode,
-        namespace: runnersNamespace.metadata.name,
+        namespace: runnersNamespace,
         daemon: settings.daemon,
         workloads,
         kubernetes,

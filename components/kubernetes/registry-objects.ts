@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesSettings, RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { objectLabels, podLabels, roleLabels, selectorLabels } from "./labels";
-import { registryPodSpec } from "./registry-pod";
+import { RegistryRefs, registryPodSpec } from "./registry-pod";
 
 /** The registry's address inside the cluster: its Service, which resolves from every namespace. */
 export function registryClusterAddress(alias: string, namespace: string): string {
@@ -23,7 +23,7 @@ export interface RegistryObjectsContext {
   /** Validated Kubernetes settings. */
   kubernetes: KubernetesSettings;
   /** Names of the claim and the config Secret the pod uses. */
-  refs: { claim: string; configSecret: string };
+  refs: RegistryRefs;
 }
 
 /** The registry's data volume claim (ReadWriteOnce, storage class and size from the config). */
@@ -38,16 +38,13 @@ export function registryClaimArgs(context: RegistryObjectsContext): k8s.core.v1.
   };
 }
 
-/** Annotation of the registry's pod template that changes with its config Secret (see secretRolloutDigest). */
-const REGISTRY_CONFIG_DIGEST_ANNOTATION = "org.dind-stack.registry-config-digest";
-
 /**
  * The registry as a one-replica Deployment; Recreate, since its ReadWriteOnce claim cannot be
- * mounted by two pods on different nodes. `configDigest` (of its config Secret) is on the pod
- * template: registry:2 reads config.yml and htpasswd only when it starts, so a rotated password
- * or a changed setting must roll the pod.
+ * mounted by two pods on different nodes. Its pod template names the config Secret, whose name
+ * changes with its content (see registryConfigSecretArgs): registry:2 reads config.yml and
+ * htpasswd only when it starts, so a rotated password or a changed setting rolls the pod.
  */
-export function registryDeploymentArgs(context: RegistryObjectsContext, configDigest: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
+export function registryDeploymentArgs(context: RegistryObjectsContext): k8s.apps.v1.DeploymentArgs {
   return {
     metadata: { name: "registry", namespace: context.namespace, labels: podLabels(context.stack, "registry") },
     spec: {
@@ -55,7 +52,7 @@ export function registryDeploymentArgs(context: RegistryObjectsContext, configDi
       strategy: { type: "Recreate" },
       selector: { matchLabels: selectorLabels(context.stack, "registry") },
       template: {
-        metadata: { labels: podLabels(context.stack, "registry"), annotations: { [REGISTRY_CONFIG_DIGEST_ANNOTATION]: configDigest } },
+        metadata: { labels: podLabels(context.stack, "registry") },
         spec: registryPodSpec(context.settings, context.kubernetes.resources.registry, context.refs),
       },
     },
@@ -98,8 +95,20 @@ export function registryNetworkPolicyArgs(context: RegistryObjectsContext): k8s.
   };
 }
 
-/** An Opaque Secret (its values stay Pulumi secrets). */
-export function secretArgs(stack: string, component: string, namespace: pulumi.Input<string>, name: string, data: Record<string, pulumi.Input<string>>): k8s.core.v1.SecretArgs {
+/**
+ * The registry's config Secret: immutable and without a name, so pulumi-kubernetes names it
+ * `<resource name>-<random suffix>` (provider.go `Check`, metadata/naming.go), and a change of
+ * its content replaces it, create first, by one of a new name (an immutable Secret's data
+ * forces a replacement even with enableSecretMutable, provider/pkg/provider/diff.go; the
+ * engine runs Check again for the replacement with a fresh random seed, pulumi
+ * pkg/resource/deploy/step_generator.go).
+ */
+export function registryConfigSecretArgs(stack: string, namespace: pulumi.Input<string>, data: Record<string, pulumi.Input<string>>): k8s.core.v1.SecretArgs {
+  return { ...secretArgs(stack, "registry", namespace, undefined, data), immutable: true };
+}
+
+/** An Opaque Secret (its values stay Pulumi secrets); without a name, pulumi-kubernetes names it. */
+export function secretArgs(stack: string, component: string, namespace: pulumi.Input<string>, name: string | undefined, data: Record<string, pulumi.Input<string>>): k8s.core.v1.SecretArgs {
   const stringData = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, pulumi.secret(value)]));
   return { metadata: { name, namespace, labels: objectLabels(stack, component) }, type: "Opaque", stringData };
 }

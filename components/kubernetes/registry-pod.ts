@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
@@ -13,6 +14,14 @@ export const REGISTRY_DATA_DIR = "/var/lib/registry";
 
 /** Secret keys of the registry's config.yml and htpasswd: their file names, mounted together in one directory. */
 export const REGISTRY_SECRET_KEYS = { config: path.basename(REGISTRY_CONFIG_PATH), htpasswd: path.basename(HTPASSWD_PATH) } as const;
+
+/** Names of the objects the registry pod mounts: its claim, and its config Secret (named by the provider). */
+export interface RegistryRefs {
+  /** The data volume claim. */
+  claim: string;
+  /** The config Secret. */
+  configSecret: pulumi.Input<string>;
+}
 
 /**
  * The registry's probes: GET /v2/ (200 when up). With auth, /v2/ answers 401, which an
@@ -33,7 +42,7 @@ function registryProbe(settings: RegistrySettings, periodSeconds: number, failur
  * links are off: a Service named `registry` would otherwise inject REGISTRY_* variables,
  * which distribution reads as configuration.
  */
-export function registryPodSpec(settings: RegistrySettings, resources: ContainerResources, refs: { claim: string; configSecret: string }): k8s.types.input.core.v1.PodSpec {
+export function registryPodSpec(settings: RegistrySettings, resources: ContainerResources, refs: RegistryRefs): k8s.types.input.core.v1.PodSpec {
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,

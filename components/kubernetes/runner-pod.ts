@@ -70,6 +70,8 @@ function daemonContainer(context: RunnerPodContext): k8s.types.input.core.v1.Con
     args: daemon.extraArgs.length > 0 ? daemon.extraArgs.map(verbatim) : undefined,
     env: [
       { name: "DOCKER_TLS_CERTDIR", value: daemon.tls ? CERT_DIR : "" },
+      // Without TLS, plain TCP only on the pod's loopback, where the job container reaches it.
+      ...(daemon.tls ? [] : [{ name: "DIND_PLAIN_TCP", value: "localhost" }]),
       ...iptablesEnv(daemon.iptables).map((assignment) => {
         const [variable, value] = assignment.split("=");
         return { name: variable, value };
@@ -86,6 +88,20 @@ function daemonContainer(context: RunnerPodContext): k8s.types.input.core.v1.Con
   };
 }
 
+/** The Secret holding a client group's env values, when they came from a secret config key. */
+export function clientEnvSecretName(client: ClientSettings): string {
+  return `${client.name}-env`;
+}
+
+/** The client's own variables: plain values, or references into its env Secret when they are secret. */
+function clientEnv(client: ClientSettings, context: RunnerPodContext): k8s.types.input.core.v1.EnvVar[] {
+  return Object.entries(client.env).map(([name, value]) =>
+    context.workloads.clientValuesSecret
+      ? { name, valueFrom: { secretKeyRef: { name: clientEnvSecretName(client), key: name } } }
+      : { name, value: verbatim(value) },
+  );
+}
+
 /** Environment of the job container: how to reach its daemon and registry, then the client's own variables. */
 function jobEnv(client: ClientSettings, context: RunnerPodContext): k8s.types.input.core.v1.EnvVar[] {
   const { daemon, mode } = context;
@@ -98,7 +114,7 @@ function jobEnv(client: ClientSettings, context: RunnerPodContext): k8s.types.in
     { name: BUILD_CACHE_ENV, value: pulumi.output(context.pushRegistry).apply(buildCacheRepository) },
     { name: "DIND_READY_TIMEOUT", value: String(context.workloads.readyTimeoutSeconds) },
     ...(context.dockerConfigSecret ? [{ name: "DOCKER_CONFIG", value: CLIENT_DOCKER_CONFIG_DIR }] : []),
-    ...Object.entries(client.env).map(([name, value]) => ({ name, value: verbatim(value) })),
+    ...clientEnv(client, context),
   ];
 }
 
@@ -113,7 +129,9 @@ function jobContainer(client: ClientSettings, context: RunnerPodContext): k8s.ty
     image: client.image ?? context.image,
     imagePullPolicy: "IfNotPresent",
     command: ["/bin/sh", "-c", verbatim(CLIENT_WAIT_SCRIPT), "dind-client"],
-    args: client.command.map(verbatim),
+    // A command from a secret config key stays a secret in the state (on the cluster, whoever
+    // may read the pod sees it: secrets belong in env, which comes from a Secret).
+    args: context.workloads.clientValuesSecret ? pulumi.secret(client.command.map(verbatim)) : client.command.map(verbatim),
     env: jobEnv(client, context),
     volumeMounts: mounts,
     resources: resourceRequirements(context.kubernetes.resources.runner),

@@ -28,6 +28,16 @@ export interface ImageMirrorArgs {
   registry: pulumi.Resource;
 }
 
+/** One image of the mirror list on the engine: the image ID it was checked to have, and what made it available. */
+export interface LoadedImage {
+  /** The planned image. */
+  image: PlannedImage;
+  /** Its image ID on the engine. */
+  imageId: pulumi.Input<string>;
+  /** The resources that must finish before it is there (a load). */
+  ready: pulumi.Resource[];
+}
+
 /** One mirrored image, as the stack reports it. */
 export interface MirroredImage {
   /** The source reference, as configured. */
@@ -58,6 +68,8 @@ export class MirrorDigestMismatch extends pulumi.RunError {
 export class ImageMirror extends pulumi.ComponentResource {
   /** Every mirrored image: source, local reference, image ID. */
   readonly images: pulumi.Output<MirroredImage[]>;
+  /** Every image of the list on the engine, once loaded or pulled. */
+  readonly loaded: LoadedImage[];
 
   constructor(name: string, args: ImageMirrorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:mirror:ImageMirror", name, {}, opts);
@@ -65,9 +77,13 @@ export class ImageMirror extends pulumi.ComponentResource {
       address: `http://${args.registryHostAddress}`,
       ...(args.auth ? { username: args.auth.username, password: pulumi.secret(args.auth.password) } : {}),
     };
-    const mirrored = args.images.map((image) => {
+    this.loaded = args.images.map((image) => {
       const base = `${name}-${imageSlug(image.localName)}`;
       const { imageId, loaded } = image.archive ? this.load(base, image.archive) : this.pull(base, image, args.stack);
+      return { image, imageId, ready: loaded };
+    });
+    const mirrored = this.loaded.map(({ image, imageId, ready: loaded }) => {
+      const base = `${name}-${imageSlug(image.localName)}`;
       // Tagging the image by its ID tags exactly the image that was checked. Neither a Tag nor
       // a RegistryImage has a fixed identity that a create-first replacement would collide
       // with: a new tag or push moves the name, and the old one's delete removes nothing.

@@ -4,15 +4,16 @@ import { RegistrySettings } from "../config/schema";
 const DOCKER_HUB_HOSTS = ["registry-1.docker.io", "index.docker.io", "docker.io", "registry.hub.docker.com"];
 
 /**
- * The URL under which DinD daemons use the stack's registry as their Docker Hub mirror
- * (daemon.json `registry-mirrors`), so `FROM nginx:alpine` is served from
- * `library/nginx:alpine` there when it was mirrored and from Docker Hub otherwise; undefined
- * where it cannot serve as one: with `auth`, because a daemon sends a mirror the credentials
- * it holds for Docker Hub, not the registry's, and as a pull-through cache of any registry
- * but Docker Hub, whose content is not Hub's.
+ * The URL under which the DinD daemons use the stack's registry as their Docker Hub mirror
+ * (daemon.json `registry-mirrors`), or undefined where it must not serve as one. Only a
+ * pull-through cache of Docker Hub qualifies: distribution refuses pushes to a cache, so what
+ * `FROM nginx:alpine` resolves to comes from Docker Hub alone. A registry the runners push to
+ * never does (any runner, or a nested container through it, could replace `library/node:20`
+ * for every later build: the mirror list has a read-only mirror registry for that), nor one
+ * with `auth` (a daemon sends a mirror the credentials it holds for Docker Hub).
  */
 export function hubMirrorUrl(settings: RegistrySettings, networkAddress: string): string | undefined {
-  if (settings.auth) return undefined;
-  if (settings.proxy && !DOCKER_HUB_HOSTS.includes(new URL(settings.proxy.remoteUrl).hostname)) return undefined;
+  if (settings.auth || !settings.proxy) return undefined;
+  if (!DOCKER_HUB_HOSTS.includes(new URL(settings.proxy.remoteUrl).hostname)) return undefined;
   return `http://${networkAddress}`;
 }

@@ -1,6 +1,9 @@
 import { RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "./addresses";
 
+/** How long the registry lets requests in flight finish after SIGTERM (distribution's `http.draintimeout`). */
+export const REGISTRY_DRAIN_TIMEOUT = "5s";
+
 /** Where the htpasswd file is uploaded in the registry container. */
 export const HTPASSWD_PATH = "/etc/dind-stack/registry/htpasswd";
 
@@ -31,7 +34,8 @@ export function registryConfig(settings: RegistrySettings, proxyPassword?: strin
       cache: { blobdescriptor: "inmemory" },
       delete: { enabled: settings.deleteEnabled },
     },
-    http: { addr: `:${REGISTRY_CONTAINER_PORT}`, headers: { "X-Content-Type-Options": ["nosniff"] } },
+    // On SIGTERM the registry waits this long for requests in flight before it exits (without it, it exits at once).
+    http: { addr: `:${REGISTRY_CONTAINER_PORT}`, headers: { "X-Content-Type-Options": ["nosniff"] }, draintimeout: REGISTRY_DRAIN_TIMEOUT },
     health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
   };
   if (settings.auth) config.auth = { htpasswd: { realm: "dind-stack registry", path: HTPASSWD_PATH } };
@@ -42,6 +46,24 @@ export function registryConfig(settings: RegistrySettings, proxyPassword?: strin
     };
   }
   return config;
+}
+
+/**
+ * The configuration of a registry that only serves: distribution's read-only maintenance mode
+ * refuses every push and delete (405), and nothing is purged, so its storage may be mounted
+ * read-only. The stack's mirror registry runs with it.
+ */
+export function readOnlyRegistryConfig(): Record<string, unknown> {
+  return {
+    version: 0.1,
+    log: { fields: { service: "mirror" } },
+    storage: {
+      filesystem: { rootdirectory: "/var/lib/registry" },
+      cache: { blobdescriptor: "inmemory" },
+      maintenance: { readonly: { enabled: true }, uploadpurging: { enabled: false } },
+    },
+    http: { addr: `:${REGISTRY_CONTAINER_PORT}`, headers: { "X-Content-Type-Options": ["nosniff"] } },
+  };
 }
 
 /**

@@ -4,10 +4,13 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistrySettings } from "../config/schema";
+import { NAMED_CONTAINER_OPTIONS, REGISTRY_STOP_SECONDS } from "../container-options";
 import { dockerCliEnvironment } from "../docker-cli";
 import { stackLabels } from "../naming";
 import { REGISTRY_CONTAINER_PORT, registryAddresses } from "./addresses";
+import { quantityValue } from "../kubernetes/quantity";
 import { htpasswdLine } from "./htpasswd";
+import { inspectArchive } from "./storage-archive";
 import { HTPASSWD_PATH, REGISTRY_CONFIG_PATH, REGISTRY_FILE_MODE, REGISTRY_HEALTHCHECK, registryConfig } from "./registry-config";
 
 /** Where the registry keeps its data inside its container. */
@@ -51,6 +54,8 @@ export class Registry extends pulumi.ComponentResource {
   readonly container: docker.Container;
   /** Where the data lives: the data volume's name, or the host directory (registry.hostPath). */
   readonly storage: pulumi.Output<string>;
+  /** The registry image's ID (the mirror registry runs it too). */
+  readonly imageId: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:registry:Registry", name, {}, opts);
@@ -81,17 +86,21 @@ export class Registry extends pulumi.ComponentResource {
         healthcheck: REGISTRY_HEALTHCHECK,
         wait: true,
         waitTimeout: 60,
+        stopTimeout: REGISTRY_STOP_SECONDS,
+        destroyGraceSeconds: REGISTRY_STOP_SECONDS,
         labels: stackLabels(args.stack, "registry"),
       },
       // A fixed container name and host port: a replacement (new image, config, password or
-      // port) must remove the old container before creating the new one, or it collides with it.
+      // port) must remove the old container before creating the new one, or it collides with it;
+      // one that never became healthy is replaced by the next up (NAMED_CONTAINER_OPTIONS).
       // A restore, when configured, has filled the volume before the registry first starts.
-      { parent: this, deleteBeforeReplace: true, dependsOn: storage.restore ? [storage.restore] : [] },
+      { parent: this, ...NAMED_CONTAINER_OPTIONS, dependsOn: storage.restore ? [storage.restore] : [] },
     );
     this.hostAddress = addresses.host;
     this.networkAddress = addresses.network;
     this.storage = storage.name;
-    this.registerOutputs({ hostAddress: this.hostAddress, networkAddress: this.networkAddress, storage: this.storage });
+    this.imageId = image.imageId;
+    this.registerOutputs({ hostAddress: this.hostAddress, networkAddress: this.networkAddress, storage: this.storage, imageId: this.imageId });
   }
 
   /** An existing host directory, bind-mounted as it is; the stack never creates or deletes it. */
@@ -110,7 +119,10 @@ export class Registry extends pulumi.ComponentResource {
     const volume = new docker.Volume(
       `${name}-data`,
       { name: args.volumeName, labels: stackLabels(args.stack, "registry") },
-      { parent: this, retainOnDelete: args.settings.retainDataOnDelete, ignoreChanges: ["labels"] },
+      // Renamed, the new volume is created first and the old one deleted (or, retained, dropped)
+      // only after the registry runs on the new one: the provider would delete a named volume
+      // first (the bridge's autonaming), and this option outranks it.
+      { parent: this, retainOnDelete: args.settings.retainDataOnDelete, ignoreChanges: ["labels"], deleteBeforeReplace: false },
     );
     const archive = args.settings.restoreArchive;
     // Runs again when an input changes (another archive, volume or registry image), and then
@@ -127,6 +139,8 @@ export class Registry extends pulumi.ComponentResource {
                 ...dockerCliEnvironment(),
                 DIND_STACK_STACK: args.stack,
                 DIND_STACK_RESTORE_ARCHIVE: path.resolve(archive),
+                // The archive the config check read; the restore refuses a file changed since.
+                DIND_STACK_RESTORE_SHA256: inspectArchive(archive, quantityValue(args.settings.restoreSizeLimit)).sha256,
                 DIND_STACK_RESTORE_VOLUME: volume.name,
                 DIND_STACK_RESTORE_IMAGE: image.imageId,
                 DIND_STACK_RESTORE_SCRIPT: RESTORE_SCRIPTS.container,

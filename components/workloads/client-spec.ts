@@ -34,7 +34,7 @@ export interface DaemonConnection {
 export interface ClientContext {
   /** Stack name, for labels. */
   stack: string;
-  /** Image used when a client group names none (the DinD image, which has the docker CLI). */
+  /** Image used when a client group names none (the DinD image, or in DooD mode the client image: both have the docker CLI). */
   defaultImage: pulumi.Input<string>;
   /** Pulled image ids of client images named in the config, by reference. */
   images: Readonly<Record<string, pulumi.Input<string>>>;
@@ -48,6 +48,17 @@ export interface ClientContext {
   connection: DaemonConnection;
   /** Docker CLI config.json with registry credentials, when the registry needs them. */
   dockerConfig?: pulumi.Input<string>;
+  /** True when the client groups' env values and commands came from a secret config key: they stay Pulumi secrets. */
+  secretValues: boolean;
+}
+
+/**
+ * `value` as a Pulumi secret when `secret` holds. A whole list is made secret, not its items:
+ * the bridged docker provider keeps `envs` as a set, whose items it may reorder, so only the
+ * list as a whole reliably keeps its secrecy in the outputs and the state.
+ */
+function sealed(value: string[], secret: boolean): pulumi.Input<string[]> {
+  return secret ? pulumi.secret(value) : value;
 }
 
 /** One client container, as docker.Container args plus the logical name suffix. */
@@ -78,8 +89,8 @@ export function clientContainerSpecs(clients: readonly ClientSettings[], context
           name: context.containerName(client.name, index),
           image: client.image ? context.images[client.image] : context.defaultImage,
           entrypoints: ["/bin/sh", "-c", CLIENT_WAIT_SCRIPT, "dind-client"],
-          command: client.command,
-          envs: env,
+          command: sealed(client.command, context.secretValues),
+          envs: sealed(env, context.secretValues),
           volumes: context.connection.volumes,
           uploads: context.dockerConfig ? [{ file: `${CLIENT_DOCKER_CONFIG_DIR}/config.json`, content: context.dockerConfig, permissions: CLIENT_DOCKER_CONFIG_MODE }] : [],
           networksAdvanced: [{ name: context.networkName }],

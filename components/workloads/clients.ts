@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadSettings } from "../config/schema";
+import { NAMED_CONTAINER_OPTIONS } from "../container-options";
 import { imageSlug, ObjectNames } from "../naming";
 import { clientContainerSpecs, DaemonConnection } from "./client-spec";
 
@@ -10,7 +11,7 @@ export interface WorkloadArgs {
   stack: string;
   /** Names of the stack's Docker objects. */
   names: ObjectNames;
-  /** The DinD image reference: the daemon's image, and the clients' when they name none (it has the docker CLI). */
+  /** The image of the DinD daemon and of the clients that name none (it has the docker CLI): the DinD image, or in DooD mode the client image. */
   image: pulumi.Input<string>;
   /** The stack's network. */
   networkName: pulumi.Input<string>;
@@ -20,6 +21,16 @@ export interface WorkloadArgs {
   dependsOn: pulumi.Resource[];
   /** Docker CLI config with registry credentials, when the registry requires them. */
   dockerConfig?: pulumi.Input<string>;
+  /** The other mode's workload (its name and URN): its clients had the same container names, and are these clients' aliases. */
+  otherMode: OtherModeWorkload;
+}
+
+/** The workload a stack had in its other mode (dind or dood). */
+export interface OtherModeWorkload {
+  /** Its logical name, e.g. `ci-dood`. */
+  name: string;
+  /** Its URN. */
+  urn: pulumi.Input<string>;
 }
 
 /**
@@ -37,8 +48,14 @@ export function declareClients(
   const clients = args.workloads.clients;
   const images: Record<string, pulumi.Output<string>> = {};
   const distinct = [...new Set(clients.filter((client) => client.count > 0 && client.image).map((client) => client.image!))];
+  // A stack switched between dind and dood keeps its clients' container names, while the
+  // workload they belong to, and so their URNs, change: found by their aliases, the clients of
+  // the other mode are replaced (deleted first) instead of left to collide with the new ones
+  // ("name ... is already in use") and deleted only at the end.
+  const formerly = (suffix: string): pulumi.Alias[] => [{ name: `${args.otherMode.name}-${suffix}`, parent: args.otherMode.urn }];
   for (const reference of distinct) {
-    images[reference] = new docker.RemoteImage(`${name}-client-image-${imageSlug(reference)}`, { name: reference, keepLocally: true }, { parent }).imageId;
+    const suffix = `client-image-${imageSlug(reference)}`;
+    images[reference] = new docker.RemoteImage(`${name}-${suffix}`, { name: reference, keepLocally: true }, { parent, aliases: formerly(suffix) }).imageId;
   }
   const specs = clientContainerSpecs(clients, {
     stack: args.stack,
@@ -49,8 +66,11 @@ export function declareClients(
     readyTimeoutSeconds: args.workloads.readyTimeoutSeconds,
     connection,
     dockerConfig: args.dockerConfig,
+    secretValues: args.workloads.clientValuesSecret,
   });
   // Fixed container names (dind-stack-<stack>-<group>-<n>): a replacement must remove the old
-  // container before creating the new one.
-  return specs.map((spec) => new docker.Container(`${name}-client-${spec.id}`, spec.args, { parent, dependsOn, deleteBeforeReplace: true }));
+  // container before creating the new one (NAMED_CONTAINER_OPTIONS).
+  return specs.map(
+    (spec) => new docker.Container(`${name}-client-${spec.id}`, spec.args, { parent, dependsOn, ...NAMED_CONTAINER_OPTIONS, aliases: formerly(`client-${spec.id}`) }),
+  );
 }

@@ -19,6 +19,7 @@ export interface DaemonJson {
 }
 
 /**
+/**
  * How a plain-HTTP registry is written in insecure-registries: as http://host[:port]. The
  * engine's registry code strips the scheme (with a warning in the daemon's log) and treats the
  * rest as before; the daemon's BuildKit needs it to talk plain HTTP to a host:port registry:
@@ -32,15 +33,15 @@ export function plainHttpEntry(entry: string): string {
 }
 
 /**
- * daemon.json for the DinD daemons: the stack's registry (by its in-network address) plus
- * any configured extra registries are insecure, nothing else (each written by plainHttpEntry). The stack's registry, when it
- * can serve as one (`hubMirror`), is the first Docker Hub mirror, before the configured ones.
- * `hosts` is never written, since the entrypoint passes --host and dockerd refuses a setting
- * made twice.
+ * daemon.json for the DinD daemons: the stack's registries (by their in-network addresses: the
+ * registry, and the mirror registry when there is one) plus any configured extra registries are
+ * insecure, nothing else (each written by plainHttpEntry). The stack's Docker Hub mirror, when
+ * it has one (`hubMirror`), comes first, before the configured mirrors. `hosts` is never
+ * written, since the entrypoint passes --host and dockerd refuses a setting made twice.
  */
-export function renderDaemonJson(daemon: DaemonSettings, stackRegistry: string, hubMirror?: string): DaemonJson {
+export function renderDaemonJson(daemon: DaemonSettings, stackRegistries: readonly string[], hubMirror?: string): DaemonJson {
   const json: DaemonJson = {
-    "insecure-registries": [...new Set([stackRegistry, ...daemon.insecureRegistries])].map(plainHttpEntry),
+    "insecure-registries": [...new Set([...stackRegistries, ...daemon.insecureRegistries])].map(plainHttpEntry),
     "log-driver": "json-file",
     "log-opts": { "max-size": daemon.logOpts.maxSize, "max-file": String(daemon.logOpts.maxFile) },
   };

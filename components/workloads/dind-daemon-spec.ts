@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DaemonSettings, WorkloadSettings } from "../config/schema";
+import { DAEMON_STOP_SECONDS } from "../container-options";
 import { stackLabels } from "../naming";
 import { DaemonJson } from "./daemon-json";
 import { CERT_DIR, CLIENT_CERT_DIR } from "./connections";
@@ -59,6 +60,8 @@ export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: Workl
     cgroupnsMode: "private",
     envs: [
       `DOCKER_TLS_CERTDIR=${daemon.tls ? CERT_DIR : ""}`,
+      // Without TLS, plain TCP answers only the stack's network (eth0), never nested containers.
+      ...(daemon.tls ? [] : ["DIND_PLAIN_TCP=eth0"]),
       `DOCKER_TLS_SAN=DNS:${workloads.daemonAlias},DNS:${context.containerName}`,
       `DIND_DAEMON_JSON=${JSON.stringify(context.daemonJson)}`,
       ...iptablesEnv(daemon.iptables),
@@ -70,6 +73,9 @@ export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: Workl
     healthcheck: DIND_HEALTHCHECK,
     wait: true,
     waitTimeout: 180,
+    // dockerd gets time to stop its containers and finish: a clean shutdown on replace and destroy.
+    stopTimeout: DAEMON_STOP_SECONDS,
+    destroyGraceSeconds: DAEMON_STOP_SECONDS,
     labels: stackLabels(context.stack, "dind-daemon"),
   };
 }

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DaemonSettings } from "../config/schema";
+import { NAMED_CONTAINER_OPTIONS } from "../container-options";
 import { stackLabels } from "../naming";
 import { declareClients, WorkloadArgs } from "./clients";
 import { CLIENT_CERT_DIR, dindConnection } from "./connections";
@@ -13,8 +14,10 @@ export interface DindWorkloadArgs extends WorkloadArgs {
   daemon: DaemonSettings;
   /** The registry as containers on the network reach it, e.g. `registry:5000`. */
   registryNetworkAddress: string;
-  /** The stack's registry as the daemons' Docker Hub mirror, e.g. `http://registry:5000`, when it can serve as one. */
+  /** The daemons' Docker Hub mirror, e.g. `http://mirror:5000`, when the stack has one. */
   hubMirror?: string;
+  /** The read-only mirror registry's address, e.g. `mirror:5000`, when the stack has one (its images are pulled by it too). */
+  mirrorAddress?: string;
 }
 
 /**
@@ -39,11 +42,13 @@ export class DindWorkload extends pulumi.ComponentResource {
     const { daemon, workloads, names } = args;
     const dataVolume = new docker.Volume(
       `${name}-data`,
-      { name: workloads.dataVolumeName ?? `${names.prefix}-dind-data`, labels: stackLabels(args.stack, "dind-data") },
+      { name: workloads.dataVolumeName ?? names.dindDataVolume, labels: stackLabels(args.stack, "dind-data") },
       // The daemon's image and build cache. Deleted only on destroy with retainDataOnDelete: false;
-      // renaming it (workloads.dataVolumeName) leaves this one in place while retained. Label
+      // renaming it (workloads.dataVolumeName) leaves this one in place while retained, and
+      // otherwise deletes it only after the daemon runs on the new one (create-first: the
+      // provider would delete a named volume first, and this option outranks it). Label
       // changes (a code change, never a config one) are ignored so they can never replace it.
-      { parent: this, retainOnDelete: workloads.retainDataOnDelete, ignoreChanges: ["labels"] },
+      { parent: this, retainOnDelete: workloads.retainDataOnDelete, ignoreChanges: ["labels"], deleteBeforeReplace: false },
     );
     const certsVolume = daemon.tls
       ? new docker.Volume(
@@ -62,11 +67,12 @@ export class DindWorkload extends pulumi.ComponentResource {
         networkName: args.networkName,
         dataVolume: dataVolume.name,
         certsVolume: certsVolume?.name ?? "",
-        daemonJson: renderDaemonJson(daemon, args.registryNetworkAddress, args.hubMirror),
+        daemonJson: renderDaemonJson(daemon, [args.registryNetworkAddress, ...(args.mirrorAddress ? [args.mirrorAddress] : [])], args.hubMirror),
       }),
       // A fixed container name (and network alias): a replacement (new image, daemon.json, flags)
-      // must remove the old daemon before creating the new one. The data volume stays.
-      { parent: this, deleteBeforeReplace: true },
+      // must remove the old daemon before creating the new one; one that never became healthy is
+      // replaced by the next up (NAMED_CONTAINER_OPTIONS). The data volume stays.
+      { parent: this, ...NAMED_CONTAINER_OPTIONS },
     );
     const connection = dindConnection(daemon, workloads, certsVolume?.name ?? "", args.registryNetworkAddress);
     const clients = declareClients(name, this, args, connection, [this.daemon, ...args.dependsOn]);

@@ -1,8 +1,8 @@
-import { ContainerView, isDindDaemon } from "../container-view";
+import { commandLine, ContainerView } from "../container-view";
 import { StackOptIns } from "../stack-opt-ins";
 
-/** True when dockerd arguments listen on TCP (`-H`/`--host` tcp://...) without `--tlsverify`. */
-function listensOnPlainTcp(command: readonly string[]): boolean {
+/** True when a dockerd or docker command line names a tcp:// host (`-H`/`--host`) without `--tlsverify`. */
+function plainTcpHost(command: readonly string[]): boolean {
   const hosts = command.flatMap((arg, index) => {
     const inline = /^(?:--host=|-H=?)(.+)$/.exec(arg);
     if (inline) return [inline[1]];
@@ -12,18 +12,22 @@ function listensOnPlainTcp(command: readonly string[]): boolean {
   return hosts.some((host) => host.startsWith("tcp://")) && !tlsVerify;
 }
 
-/** A DinD daemon served, or a Docker API reached, over TCP without TLS, unless the stack file turned TLS off. */
+/**
+ * The Docker API served or reached over TCP without TLS, whatever the container is: an empty
+ * DOCKER_TLS_CERTDIR (the DinD entrypoints then serve plain TCP on 2375, the docker image's
+ * client entrypoint reaches it there), a tcp:// `--host` without `--tlsverify` (dockerd
+ * listening, or docker connecting), a tcp:// DOCKER_HOST without DOCKER_TLS_VERIFY. Allowed
+ * only where the stack file turned TLS off.
+ */
 export function daemonTlsViolations(container: ContainerView, optIns: StackOptIns): string[] {
   if (optIns.plainTcpDaemon) return [];
   const violations: string[] = [];
   const optOut = "allowed only in stacks whose file sets dind-stack:daemon.tls: false";
-  if (isDindDaemon(container)) {
-    if (container.env.get("DOCKER_TLS_CERTDIR") === "") {
-      violations.push(`${container.label} is a DinD daemon with DOCKER_TLS_CERTDIR empty, so it serves the Docker API over plain TCP (2375); ${optOut}`);
-    }
-    if (listensOnPlainTcp(container.command)) {
-      violations.push(`${container.label} is a DinD daemon told to listen on tcp:// without --tlsverify; ${optOut}`);
-    }
+  if (container.env.get("DOCKER_TLS_CERTDIR") === "") {
+    violations.push(`${container.label} sets DOCKER_TLS_CERTDIR empty, which makes the DinD entrypoint serve the Docker API over plain TCP (2375); ${optOut}`);
+  }
+  if (plainTcpHost(commandLine(container))) {
+    violations.push(`${container.label} names a tcp:// Docker host (--host/-H) without --tlsverify, i.e. the Docker API over plain TCP; ${optOut}`);
   }
   const dockerHost = container.env.get("DOCKER_HOST");
   // The Docker CLI verifies TLS when DOCKER_TLS_VERIFY is non-empty (a value from a Secret counts as set).

@@ -1,6 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import type { Unwrap } from "@pulumi/pulumi";
-import { parseAll } from "@swimlane/docker-reference";
+import { imagePinProblem } from "../../components/config/image-pin";
 
 /** An image reference and where it was found. */
 export interface ImageReference {
@@ -14,19 +14,8 @@ export interface ImageReference {
 export const DOCKER_IMAGE = "docker:index/image:Image";
 export const DOCKER_REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 
-/** Why a reference is not pinned: no tag and no digest, the tag `latest`, or not a reference at all; undefined when pinned. */
-export function imageReferenceProblem(reference: string): string | undefined {
-  let parsed;
-  try {
-    parsed = parseAll(reference);
-  } catch (error) {
-    return `is not an image reference (${error instanceof Error ? error.message : String(error)})`;
-  }
-  if (parsed.digest) return undefined;
-  if (!parsed.tag) return "has neither a tag nor a digest, so it means the moving tag latest";
-  if (parsed.tag === "latest") return "uses the moving tag latest";
-  return undefined;
-}
+/** Why a reference is not pinned: the config's own judgement (components/config/image-pin.ts), so the two agree. */
+export const imageReferenceProblem = imagePinProblem;
 
 /** Image references held by the docker provider's image resources: what RemoteImage pulls, what Image builds and its base image build args. */
 export function dockerImageReferences(type: string, name: string, props: Record<string, any>): ImageReference[] {

@@ -10,10 +10,11 @@ import { ProgramRun } from "../support/run-program";
 import { deploy } from "./support/deploy";
 import { buildxBuild, BuildkitClient, cachedBuildScript, composeUp, expectMountsToWork, putFiles, registryImageConfig, shell } from "./support/buildkit-scenarios";
 import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
-import { execOk } from "./support/container-io";
+import { execIn, execOk } from "./support/container-io";
 import { engine } from "./support/engine";
 import { figures } from "./support/figures";
 import { pullToHost, registryGet, removeHostImage, runToCompletion } from "./support/host-side";
+import { readStandins } from "./support/standins";
 import { BUSYBOX_IMAGE, ensureBusybox } from "./support/test-images";
 
 const STACK = "test-dev";
@@ -64,6 +65,15 @@ describe("dev stack (DooD) on a real engine", () => {
     await figures.time("dev: host pull from registry", () => pullToHost(`${registryHost}/e2e/dood-app:1`));
     const proof = await runToCompletion({ Image: `${registryHost}/e2e/dood-app:1`, Cmd: ["cat", "/proof"], HostConfig: { NetworkMode: "none" } });
     expect(proof).toEqual({ exitCode: 0, log: "built-via-dood\n" });
+  });
+
+  test("the client runs the client image: a docker CLI of the stack's Docker version, and no engine; no DinD image was built", async () => {
+    const version = await execOk(builder, ["docker", "--version"]);
+    expect(version.stdout).toContain(`version ${readStandins().dockerVersion}`);
+    expect((await execIn(builder, ["sh", "-c", "command -v dockerd containerd runc iptables"])).stdout).toBe("");
+    const clientImage = run.outputs.clientImage as { name: string; ref: string };
+    expect((await engine.getContainer(builder).inspect()).Image).toBe(clientImage.ref);
+    expect(run.outputs.dindImage).toBeUndefined();
   });
 
   test("outputs say where to push and that the host needs no daemon.json change", () => {

@@ -1,8 +1,8 @@
 // Scenario 5: the DinD image's start-up on a real engine, one behaviour at a time: the iptables
 // backend (detected, chosen, or read from DOCKER_IPTABLES_LEGACY as the official image reads it),
 // the kernel interfaces (securityfs, shared /, writable cgroups), TLS material reused across a
-// restart, the MTU, a user-supplied daemon.json, arguments for dockerd, overlay2 on the data
-// volume and the loud vfs warning off it. The cgroup v2 path is covered by the unit tests
+// restart, plain TCP only where the clients are, the MTU, a user-supplied daemon.json, arguments
+// for dockerd, overlay2 on the data volume and the loud vfs warning off it. The cgroup v2 path is covered by the unit tests
 // (these machines run cgroup v1).
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,6 +16,8 @@ import { waitFor, waitHealthy } from "./support/waiting";
 import { figures } from "./support/figures";
 import { grantPrivileges, privilegeMode } from "./support/privileges";
 import { readStandins } from "./support/standins";
+import { runToCompletion } from "./support/host-side";
+import { BUSYBOX_IMAGE, ensureBusybox, loadImageInto } from "./support/test-images";
 
 const PREFIX = "dind-stack-test-entry";
 let image: string;
@@ -204,6 +206,34 @@ describe("DinD start-up on a real engine", () => {
     expect(result.exitCode).toBe(0);
     expect(result.log).toContain("ran-instead");
     expect(result.log).not.toContain("starting: dockerd");
+  });
+
+  test("without TLS, port 2375 answers its network, never a nested container; the rule is what refuses them", async () => {
+    const container = await startDaemon("plain-eth0", { env: ["DOCKER_TLS_CERTDIR=", "DIND_PLAIN_TCP=eth0"] });
+    const address = (await engine.getContainer(container).inspect()).NetworkSettings.Networks.bridge.IPAddress;
+    // A client on the daemon's network: the docker CLI of the same image.
+    const fromSibling = await runToCompletion({ Image: image, Entrypoint: ["docker"], Cmd: ["-H", `tcp://${address}:2375`, "version", "--format", "{{.Server.Version}}"] });
+    expect(fromSibling.log.trim()).toContain(readStandins().dockerVersion);
+    await ensureBusybox();
+    await loadImageInto(container, BUSYBOX_IMAGE);
+    // A nested container asks the daemon's own address and its nested bridge's gateway (with nc:
+    // this busybox's static wget crashes on this engine).
+    const nestedScript = `gateway=$(ip route | awk '/^default/ {print $3}'); for target in ${address} $gateway; do if printf 'GET /_ping HTTP/1.0\\r\\n\\r\\n' | nc -w 3 $target 2375 2>/dev/null | grep -qx OK; then echo "$target: OK"; else echo "$target: refused"; fi; done`;
+    const probe = async () => (await execOk(container, ["docker", "run", "--rm", BUSYBOX_IMAGE, "sh", "-c", nestedScript])).stdout;
+    const refused = await probe();
+    expect(refused.trim().split("\n")).toEqual([expect.stringMatching(/^[\d.]+: refused$/), expect.stringMatching(/^[\d.]+: refused$/)]);
+    // Without the entrypoint's rule, the nested container gets in.
+    await execOk(container, ["iptables", "-D", "INPUT", "-p", "tcp", "--dport", "2375", "!", "-i", "eth0", "-j", "DROP"]);
+    expect((await probe()).trim().split("\n")).toEqual([expect.stringMatching(/^[\d.]+: OK$/), expect.stringMatching(/^[\d.]+: OK$/)]);
+  });
+
+  test("without TLS for clients in the same pod, the daemon listens on 127.0.0.1 only", async () => {
+    const container = await startDaemon("plain-localhost", { env: ["DOCKER_TLS_CERTDIR=", "DIND_PLAIN_TCP=localhost"] });
+    const version = await execOk(container, ["docker", "-H", "tcp://127.0.0.1:2375", "version", "--format", "{{.Server.Version}}"]);
+    expect(version.stdout.trim()).toContain(readStandins().dockerVersion);
+    const address = (await engine.getContainer(container).inspect()).NetworkSettings.Networks.bridge.IPAddress;
+    const fromSibling = await runToCompletion({ Image: image, Entrypoint: ["sh", "-c"], Cmd: [`timeout 10 docker -H tcp://${address}:2375 version >/dev/null 2>&1 && echo answered || echo refused`] });
+    expect(fromSibling.log.trim()).toBe("refused");
   });
 
   test("on the data volume the inner storage driver is overlay2, with no vfs warning", async () => {

@@ -20,7 +20,9 @@ const STACK = "test-prod";
 const REGISTRY_NS = `dind-stack-${STACK}-registry`;
 const RUNNERS_NS = `dind-stack-${STACK}-runners`;
 const SERVICE = `registry.${REGISTRY_NS}.svc`;
-const credentials = { username: "builder", password: "prod-registry-password" };
+// The prod stack's registry requires a login by default (user dind-stack); only its password is set.
+const credentials = { username: "dind-stack", password: "prod-registry-password" };
+const secretKeys = ["dind-stack:registryPassword"];
 
 let nodeRegistry: ImageRegistry;
 
@@ -46,11 +48,10 @@ describe("prod stack (Kubernetes) on a real engine", () => {
         configOf: "prod",
         stack: STACK,
         overrides: {
-          "dind-stack:registry": { auth: { username: credentials.username } },
           "dind-stack:registryPassword": credentials.password,
           "dind-stack:kubernetes": { dindImage: { registry: nodeRegistry.address, repository: "dind-stack/dind" } },
         },
-        secretKeys: ["dind-stack:registryPassword"],
+        secretKeys,
       }),
     );
     job = await podContainer(RUNNERS_NS, "runner-0", "job");
@@ -106,7 +107,7 @@ describe("prod stack (Kubernetes) on a real engine", () => {
     expect(status).toMatch(/^CapEff:\s+0+$/m);
     expect((await execIn(registry, ["touch", "/etc/x"])).stderr).toMatch(/Read-only file system/);
     expect((await execOk(registry, ["stat", "-L", "-c", "%a %g", "/etc/dind-stack/registry/htpasswd", "/etc/dind-stack/registry/config.yml"])).stdout).toBe("440 1000\n440 1000\n");
-    expect((await execOk(registry, ["cat", "/etc/dind-stack/registry/htpasswd"])).stdout).toMatch(/^builder:\$2[aby]\$/);
+    expect((await execOk(registry, ["cat", "/etc/dind-stack/registry/htpasswd"])).stdout).toMatch(/^dind-stack:\$2[aby]\$/);
     expect((await execOk(registry, ["stat", "-c", "%g", "/var/lib/registry"])).stdout.trim()).toBe("1000");
   });
 
@@ -166,9 +167,11 @@ describe("the classic sidecar on a cluster older than 1.29, with a prebuilt DinD
         configOf: "prod",
         stack: CLASSIC,
         overrides: {
+          "dind-stack:registryPassword": credentials.password,
           "dind-stack:workloads": { clients: [{ name: "runner", count: 1 }] },
           "dind-stack:kubernetes": { clusterVersion: "1.28", sidecar: "classic", dindCache: "emptyDir", dindImage: { reference } },
         },
+        secretKeys,
       }),
     );
   }, 600_000);

@@ -4,13 +4,13 @@
 // scaled, the registry moves to another port, the stack is destroyed and deployed again.
 // Each step checks what a user would see, and that no pushed image and no cache is lost.
 import { objectNames } from "../../components/naming";
-import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
-import { execOk } from "./support/container-io";
+import { execOk, FollowedLog, followLog } from "./support/container-io";
 import { TestStack } from "./support/deploy";
 import { figures } from "./support/figures";
 import { pullToHost, pushFromHost, registryGet, removeHostImage } from "./support/host-side";
 import { changesOf, containerId, networkExists, readVolume, repositoriesOnVolume, stackContainers, volumeExists } from "./support/stack-objects";
-import { BUSYBOX_IMAGE, ensureBusybox } from "./support/test-images";
+import { scenarioHooks } from "./support/scenario-hooks";
+import { BUSYBOX_IMAGE } from "./support/test-images";
 
 const STACK = "test-life-ci";
 const names = objectNames(STACK);
@@ -21,6 +21,15 @@ const rotated = { ...credentials, password: "second-password-2" };
 const ports = { first: 5011, moved: 5012 };
 const APP = "registry:5000/life/app:1";
 const runners = (count: number) => ({ "dind-stack:workloads": { clients: [{ name: "runner", count, env: { CI: "true" } }] } });
+
+/** dockerd's last words after a SIGTERM it had time to act on (a SIGKILL leaves none). */
+const CLEAN_SHUTDOWN = /Daemon shutdown complete/;
+
+/** The log of a daemon that was stopped and removed, once it has ended. */
+async function finalLog(log: FollowedLog): Promise<string> {
+  await Promise.race([log.ended, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  return log.text();
+}
 
 /** The DinD daemon's image store lists the app image (without pulling it). */
 async function cacheHasApp(client: string): Promise<boolean> {
@@ -43,17 +52,7 @@ describe("the ci stack (DinD) through its life on a real engine", () => {
     ids = Object.fromEntries(await Promise.all([names.registryContainer, names.daemonContainer, runner(1), runner(2)].map(async (name) => [name, await containerId(name)] as const)));
   };
 
-  beforeAll(async () => {
-    await removeByNamePrefix(names.prefix);
-    await ensureBusybox();
-  }, 300_000);
-
-  afterAll(async () => {
-    await stack.destroy().catch(() => undefined);
-    for (const port of Object.values(ports)) await removeHostImage(`127.0.0.1:${port}/life/busybox:1`);
-    await removeTestObjects({ images: false });
-    await removeByNamePrefix(names.prefix);
-  }, 120_000);
+  scenarioHooks(stack, { prefix: names.prefix, busybox: true, hostImages: Object.values(ports).map((port) => `127.0.0.1:${port}/life/busybox:1`) });
 
   test("up: everything is created; a client builds, pushes, and the image lands in the registry", async () => {
     const result = await figures.time("lifecycle ci: first up", () => stack.up());
@@ -64,15 +63,18 @@ describe("the ci stack (DinD) through its life on a real engine", () => {
     await snapshotIds();
   });
 
-  test("a daemon setting (an extra insecure registry, the MTU): the preview names the daemon alone; up replaces it delete-first and keeps its cache", async () => {
+  test("a daemon setting (an extra insecure registry, the MTU): the preview names the daemon alone; up replaces it delete-first, the old daemon shuts down cleanly, and its cache is kept", async () => {
     stack.configure({ "dind-stack:daemon": { insecureRegistries: ["mirror.test:5000"], mtu: 1400 } });
     const planned = await stack.preview();
     expect(changesOf(planned.steps)).toEqual([`replace ${STACK}-dind-daemon [envs]`]);
     expect(await containerId(names.daemonContainer)).toBe(ids[names.daemonContainer]);
 
+    const oldDaemon = await followLog(names.daemonContainer);
     const applied = await figures.time("lifecycle ci: up replacing the daemon", () => stack.up());
     expect(changesOf(applied.steps)).toEqual(changesOf(planned.steps));
     expect(await containerId(names.daemonContainer)).not.toBe(ids[names.daemonContainer]);
+    // Stopped with its grace period (destroyGraceSeconds), not killed: dockerd finished its shutdown.
+    expect(await finalLog(oldDaemon)).toMatch(CLEAN_SHUTDOWN);
     expect(await containerId(runner(1))).toBe(ids[runner(1)]);
     expect(await containerId(names.registryContainer)).toBe(ids[names.registryContainer]);
     const insecure = JSON.parse((await execOk(runner(1), ["docker", "info", "--format", "{{json .RegistryConfig.IndexConfigs}}"])).stdout);
@@ -139,8 +141,10 @@ describe("the ci stack (DinD) through its life on a real engine", () => {
     await execOk(runner(1), ["docker", "push", APP]);
   });
 
-  test("destroy: containers and the network are gone; the data volumes stay, with their data", async () => {
+  test("destroy: containers and the network are gone, the daemon shut down cleanly; the data volumes stay, with their data", async () => {
+    const daemon = await followLog(names.daemonContainer);
     const steps = await stack.destroy();
+    expect(await finalLog(daemon)).toMatch(CLEAN_SHUTDOWN);
     expect(steps.filter((step) => step.op === "retain").map((step) => step.name).sort()).toEqual([`${STACK}-dind-data`, `${STACK}-registry-data`]);
     expect(await stackContainers(STACK)).toEqual([]);
     expect(await networkExists(names.network)).toBe(false);

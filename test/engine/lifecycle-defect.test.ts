@@ -1,51 +1,62 @@
-// What delete-before-replace protects against: the same program with the option dropped from
-// every resource, taken through the same changes, fails on the engine the way `pulumi up` did
-// before the option was set (a replacement is created first and collides with the container it
-// replaces), and leaves the running stack as it was. Put back, the same changes go through.
+// What keeps a stack of fixed-name containers from colliding with itself, shown on the engine
+// with the program's options changed on their way to the engine, as `pulumi up` would act:
+// - pulumi-docker asks for delete-first for every container by itself, so with the program's
+//   deleteBeforeReplace left unset a daemon setting change still goes through delete-first;
+// - set to false, the option outranks the provider: the new daemon is created first and fails
+//   on the old one's name, which keeps running;
+// - a change that moves the clients to other URNs (a mode switch) without the aliases that tie
+//   them to their old URNs creates them before the old ones are deleted, and fails on a name;
+//   the state keeps the old client, and a destroy after that failed up succeeds.
 import { objectNames } from "../../components/naming";
-import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
 import { TestStack } from "./support/deploy";
-import { registryGet } from "./support/host-side";
-import { changesOf, containerId } from "./support/stack-objects";
+import { scenarioHooks } from "./support/scenario-hooks";
+import { changesOf, containerId, networkExists, stackContainers } from "./support/stack-objects";
 
 const STACK = "test-life-nodbr";
 const names = objectNames(STACK);
-const ports = { first: 5031, moved: 5032 };
+const runner = names.client("runner", 1);
 
-describe("the harness catches a replacement that collides with what it replaces", () => {
-  const stack = new TestStack({ configOf: "ci", stack: STACK, overrides: { "dind-stack:registry": { port: ports.first } } });
+describe("replacements and fixed names under the provider's and the engine's rules", () => {
+  const stack = new TestStack({
+    configOf: "ci",
+    stack: STACK,
+    overrides: { "dind-stack:registry": { port: 5031 }, "dind-stack:workloads": { allowDood: true, clients: [{ name: "runner", count: 1 }] } },
+  });
   let daemonId: string | undefined;
 
+  scenarioHooks(stack, { prefix: names.prefix });
+
   beforeAll(async () => {
-    await removeByNamePrefix(names.prefix);
     await stack.up();
     daemonId = await containerId(names.daemonContainer);
   }, 300_000);
 
-  afterAll(async () => {
-    await stack.destroy().catch(() => undefined);
-    await removeTestObjects({ images: false });
-    await removeByNamePrefix(names.prefix);
-  }, 120_000);
-
-  test("without delete-before-replace, a daemon setting change fails on the daemon's name; the running daemon is untouched", async () => {
+  test("with deleteBeforeReplace left to the provider, a daemon setting change replaces the daemon delete-first", async () => {
     stack.configure({ "dind-stack:daemon": { mtu: 1400 } });
-    await expect(stack.up({ withoutDeleteBeforeReplace: true })).rejects.toThrow(new RegExp(`name "/${names.daemonContainer}" is already in use`));
-    expect(await containerId(names.daemonContainer)).toBe(daemonId);
-  });
-
-  test("without delete-before-replace, moving the registry fails on its name; the registry keeps serving on its port", async () => {
-    // Only the port changes this time (the daemon setting is taken back).
-    stack.configure({ "dind-stack:daemon": { mtu: undefined }, "dind-stack:registry": { port: ports.moved } });
-    await expect(stack.up({ withoutDeleteBeforeReplace: true })).rejects.toThrow(new RegExp(`name "/${names.registryContainer}" is already in use`));
-    expect((await registryGet(`127.0.0.1:${ports.first}`, "/v2/")).status).toBe(200);
-  });
-
-  test("with delete-before-replace (the program as it is), the same changes go through", async () => {
-    stack.configure({ "dind-stack:daemon": { mtu: 1400 } });
-    const applied = await stack.up();
-    expect(changesOf(applied.steps)).toEqual(expect.arrayContaining([`replace ${STACK}-dind-daemon [envs]`, `replace ${STACK}-registry-container [ports]`]));
+    const applied = await stack.up({ deleteBeforeReplace: "unset" });
+    expect(changesOf(applied.steps)).toEqual([`replace ${STACK}-dind-daemon [envs]`]);
+    expect(applied.steps.find((step) => step.op === "replace")?.deleteBeforeReplace).toBe(true);
     expect(await containerId(names.daemonContainer)).not.toBe(daemonId);
-    expect((await registryGet(`127.0.0.1:${ports.moved}`, "/v2/")).status).toBe(200);
+    daemonId = await containerId(names.daemonContainer);
+  });
+
+  test("with deleteBeforeReplace set to false, it outranks the provider: the new daemon is created first and fails on the name; the running daemon is untouched", async () => {
+    stack.configure({ "dind-stack:daemon": { mtu: 1300 } });
+    await expect(stack.up({ deleteBeforeReplace: false })).rejects.toThrow(new RegExp(`name "/${names.daemonContainer}" is already in use`));
+    expect(await containerId(names.daemonContainer)).toBe(daemonId);
+    expect(stack.entry(`${STACK}-dind-daemon`)?.id).toBe(daemonId);
+  });
+
+  test("without aliases, switching to dood fails on the client's name; the old client stays in the state, and a destroy after the failed up succeeds", async () => {
+    const clientId = await containerId(runner);
+    stack.configure({ "dind-stack:mode": "dood" });
+    await expect(stack.up({ aliases: false })).rejects.toThrow(new RegExp(`name "/${runner}" is already in use`));
+    expect(await containerId(runner)).toBe(clientId);
+    expect(stack.entry(`${STACK}-dind-client-runner-1`)?.id).toBe(clientId);
+
+    // Deleted in dependency order, the old client before the network it is on.
+    await stack.destroy();
+    expect(await stackContainers(STACK)).toEqual([]);
+    expect(await networkExists(names.network)).toBe(false);
   });
 });

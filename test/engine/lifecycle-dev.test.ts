@@ -3,13 +3,13 @@
 // the ci stack's, where the clients build on the host's daemon and push to the registry's host
 // address.
 import { objectNames } from "../../components/naming";
-import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
 import { execOk } from "./support/container-io";
 import { TestStack } from "./support/deploy";
 import { figures } from "./support/figures";
 import { registryGet, removeHostImage, runToCompletion } from "./support/host-side";
 import { changesOf, containerId, networkExists, repositoriesOnVolume, stackContainers } from "./support/stack-objects";
-import { BUSYBOX_IMAGE, ensureBusybox } from "./support/test-images";
+import { scenarioHooks } from "./support/scenario-hooks";
+import { BUSYBOX_IMAGE } from "./support/test-images";
 
 const STACK = "test-life-dev";
 const names = objectNames(STACK);
@@ -34,17 +34,7 @@ describe("the dev stack (DooD) through its life on a real engine", () => {
   });
   let builderId: string | undefined;
 
-  beforeAll(async () => {
-    await removeByNamePrefix(names.prefix);
-    await ensureBusybox();
-  }, 300_000);
-
-  afterAll(async () => {
-    await stack.destroy().catch(() => undefined);
-    for (const port of Object.values(ports)) for (const tag of ["1", "2"]) await removeHostImage(`127.0.0.1:${port}/life/app:${tag}`);
-    await removeTestObjects({ images: false });
-    await removeByNamePrefix(names.prefix);
-  }, 120_000);
+  scenarioHooks(stack, { prefix: names.prefix, busybox: true, hostImages: Object.values(ports).flatMap((port) => ["1", "2"].map((tag) => `127.0.0.1:${port}/life/app:${tag}`)) });
 
   test("up: a client builds on the host's daemon and pushes to the registry's host address", async () => {
     await figures.time("lifecycle dev: first up", () => stack.up());
@@ -60,13 +50,13 @@ describe("the dev stack (DooD) through its life on a real engine", () => {
     expect(await containerId(builder(1))).toBe(builderId);
   });
 
-  test("a rebuilt DinD image (the clients' image) replaces the clients, which then have the new package", async () => {
+  test("a rebuilt client image (an extra package) replaces the clients, which then have the new package", async () => {
     stack.configure({ "dind-stack:dindImage": { extraPackages: ["jq"] } });
     const applied = await stack.up();
     expect(changesOf(applied.steps).sort()).toEqual([
       `replace ${STACK}-dood-client-builder-1 [image]`,
       `replace ${STACK}-dood-client-builder-2 [image]`,
-      `update ${STACK}-dind-image-image [build]`,
+      `update ${STACK}-client-image-image [build]`,
     ]);
     expect((await execOk(builder(2), ["jq", "--version"])).stdout).toMatch(/^jq-/);
     builderId = await containerId(builder(1));

@@ -35,7 +35,7 @@ async function cacheHasApp(ordinal: number): Promise<boolean> {
 
 /** A `docker login` to the registry from a runner's job container with a password, in a throw-away client config. */
 function loginWith(container: string, password: string) {
-  return execIn(container, ["sh", "-c", `printf '%s' "$1" | DOCKER_CONFIG=/tmp/login docker login -u builder --password-stdin ${SERVICE} 2>&1`, "login", password]);
+  return execIn(container, ["sh", "-c", `printf '%s' "$1" | DOCKER_CONFIG=/tmp/login docker login -u dind-stack --password-stdin ${SERVICE} 2>&1`, "login", password]);
 }
 
 describe("the prod stack (Kubernetes) through its life on a real engine", () => {
@@ -50,7 +50,7 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
       configOf: "prod",
       stack: STACK,
       overrides: {
-        "dind-stack:registry": { auth: { username: "builder" } },
+        // The registry requires a login by default (user dind-stack); only its password is set.
         "dind-stack:registryPassword": passwords.first,
         "dind-stack:kubernetes": { dindImage: { registry: nodeRegistry.address, repository: "dind-stack/dind" } },
         ...runners(2),
@@ -108,14 +108,15 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
     ids.job0 = await dockerId(await job(0));
   });
 
-  test("a rotated password: the registry restarts; the old password is refused, the new one accepted, and the running job pushes with its rewritten credentials", async () => {
+  test("a rotated password: a new config Secret restarts the registry; the old password is refused, the new one accepted, and the running job pushes with its rewritten credentials", async () => {
     const before = await dockerId(await registryContainer());
     stack.configure({ "dind-stack:registryPassword": passwords.rotated });
     const applied = await figures.time("k8s lifecycle: up rotating the registry password", () => stack.up());
     expect(changesOf(applied.steps)).toEqual([
       `update ${STACK}-runners-registry-credentials [stringData["config.json"]]`,
-      `update ${STACK}-registry-config [stringData.htpasswd]`,
-      `update ${STACK}-registry-deployment [spec.template.metadata.annotations["org.dind-stack.registry-config-digest"]]`,
+      `replace ${STACK}-registry-config [stringData.htpasswd]`,
+      `update ${STACK}-registry-deployment [spec.template.spec.volumes[1].secret.secretName]`,
+      `delete ${STACK}-registry-config`,
     ]);
     expect(await dockerId(await registryContainer())).not.toBe(before);
     const shell = await job(0);

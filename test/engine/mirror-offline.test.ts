@@ -3,11 +3,13 @@
 // exported with scripts/export-registry.sh. Site B (a DinD stack) restores that archive into
 // its volume, mirrors stand-ins for nginx:alpine and a quay.io image from archives and a third
 // image pulled from a local upstream registry; then, with no route out of the stack's network,
-// a DinD client builds FROM the Hub-style name (served through the registry as the daemon's
-// Docker Hub mirror) and FROM the local references, and runs the results. Later `up`s change
-// one entry (only it is pushed again), pin a wrong digest (refused, nothing lost) and remove an
-// entry (the registry keeps serving it). Every image is built here: nothing is pulled from the
-// internet.
+// a DinD client builds FROM the Hub-style name (served by the read-only mirror registry, the
+// daemon's Docker Hub mirror) and FROM the local references, and runs the results. A job then
+// tries to poison `FROM nginx:alpine` for everyone (a push under the Hub path, a push to the
+// mirror, a raw upload from a nested container) and still gets the stack's image back. Later
+// `up`s change one entry (only it is pushed again), pin a wrong digest (refused, nothing lost)
+// and remove an entry (the registry keeps serving it). Every image is built here: nothing is
+// pulled from the internet.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -33,12 +35,21 @@ const CARRIED = "carried/app:1";
 const UPSTREAM = `${objectNames(B).prefix}-upstream`;
 const runner = objectNames(B).client("runner", 1);
 const registryB = `127.0.0.1:${PORTS.b}`;
+const mirrorB = objectNames(B).mirrorContainer;
 
 /** The resource names of one mirrored image of site B. */
 const entry = (localName: string) => {
   const base = `${B}-mirror-${imageSlug(localName)}`;
-  return { load: `${base}-load`, pull: `${base}-pull`, tag: `${base}-tag`, push: `${base}-push` };
+  return { load: `${base}-load`, pull: `${base}-pull`, tag: `${base}-tag`, push: `${base}-push`, publish: `${B}-mirror-registry-${imageSlug(localName)}-publish` };
 };
+
+/** The read-only mirror registry's catalog and tags, asked from inside its container (it is published nowhere). */
+async function mirrorContent(): Promise<Record<string, string[]>> {
+  const get = async (url: string) => JSON.parse((await execOk(mirrorB, ["wget", "-q", "-O-", `http://127.0.0.1:5000${url}`])).stdout);
+  const content: Record<string, string[]> = {};
+  for (const repository of (await get("/v2/_catalog")).repositories as string[]) content[repository] = ((await get(`/v2/${repository}/tags/list`)).tags as string[]).sort();
+  return content;
+}
 
 /** The registry's catalog, and every repository's tags, as the API lists them. */
 async function registryContent(host: string): Promise<Record<string, string[]>> {
@@ -186,10 +197,12 @@ describe("offline image sets: mirror list, carried registry storage, DinD builds
     const result = await figures.time("mirror: site B up (restore, two archives, one pull)", () => siteB.up());
     expect(result.steps.filter((step) => step.op !== "create")).toEqual([]);
     expect(result.run.outputs.mirroredImages).toEqual([
-      { source: NGINX, reference: "registry:5000/library/nginx:alpine", imageId: ids.nginx },
-      { source: FLANNEL, reference: "registry:5000/coreos/flannel:v0.11.0-amd64", imageId: ids.flannel },
-      { source: `${upstream}/team/tool:1`, reference: "registry:5000/tools/tool:1", imageId: ids.tool },
+      { source: NGINX, reference: "mirror:5000/library/nginx:alpine", imageId: ids.nginx },
+      { source: FLANNEL, reference: "mirror:5000/coreos/flannel:v0.11.0-amd64", imageId: ids.flannel },
+      { source: `${upstream}/team/tool:1`, reference: "mirror:5000/tools/tool:1", imageId: ids.tool },
     ]);
+    // The mirror registry holds what the list declares, and only that (the carried storage is the registry's).
+    expect(await mirrorContent()).toEqual({ "coreos/flannel": ["v0.11.0-amd64"], "library/nginx": ["alpine"], "tools/tool": ["1"] });
     expect(await registryContent(registryB)).toEqual({
       "carried/app": ["1"],
       "coreos/flannel": ["v0.11.0-amd64"],
@@ -206,13 +219,41 @@ describe("offline image sets: mirror list, carried registry storage, DinD builds
       expect(routes).toMatch(/dev eth0/);
     }
     const info = await execOk(runner, ["docker", "info", "--format", "{{json .RegistryConfig.Mirrors}}"]);
-    expect(JSON.parse(info.stdout)).toEqual(["http://registry:5000/"]);
+    expect(JSON.parse(info.stdout)).toEqual(["http://mirror:5000/"]);
 
     expect(await buildAndRunFrom(NGINX, "hub")).toBe("nginx-standin-1");
     expect((await execOk(runner, ["docker", "image", "inspect", "--format", "{{.Id}}", NGINX])).stdout.trim()).toBe(ids.nginx);
-    expect(await buildAndRunFrom("registry:5000/coreos/flannel:v0.11.0-amd64", "quay")).toBe("flannel-standin");
+    expect(await buildAndRunFrom("mirror:5000/coreos/flannel:v0.11.0-amd64", "quay")).toBe("flannel-standin");
     expect(await buildAndRunFrom("registry:5000/tools/tool:1", "tool")).toBe("tool-standin");
     expect(await buildAndRunFrom("registry:5000/carried/app:1", "carried")).toBe("carried-app");
+  });
+
+  test("a job cannot change what FROM nginx:alpine gives the others: its push under the Hub path lands only in the registry it pushes to, the mirror refuses it, and the Hub name still gives the stack's image", async () => {
+    const script = [
+      "set -eu",
+      "mkdir -p /tmp/poison && cd /tmp/poison",
+      "printf 'FROM nginx:alpine\\nRUN echo poisoned > /standin\\n' > Dockerfile",
+      "docker build -q -t registry:5000/library/nginx:alpine . >/dev/null",
+      "docker push registry:5000/library/nginx:alpine >/dev/null",
+      "docker tag registry:5000/library/nginx:alpine mirror:5000/library/nginx:alpine",
+      "if docker push mirror:5000/library/nginx:alpine >/dev/null 2>&1; then echo 'push to mirror: accepted'; else echo 'push to mirror: refused'; fi",
+      // A nested container writes to the mirror over plain HTTP (names do not resolve in nested containers: its address).
+      'address=$(getent hosts mirror | cut -d" " -f1)',
+      'echo "raw upload: $(docker run --rm nginx:alpine wget -q -O- --post-data= "http://$address:5000/v2/library/nginx/blobs/uploads/" 2>&1 || true)"',
+      // The job drops its local copies and asks for the Hub name, as the next job would.
+      "docker rmi -f registry:5000/library/nginx:alpine mirror:5000/library/nginx:alpine nginx:alpine >/dev/null",
+      "docker pull nginx:alpine >/dev/null",
+      'echo "pulled: $(docker image inspect --format "{{.Id}}" nginx:alpine)"',
+      'echo "runs: $(docker run --rm nginx:alpine cat /standin)"',
+    ].join("\n");
+    const output = (await execOk(runner, ["sh", "-c", script])).stdout;
+    expect(output).toContain("push to mirror: refused");
+    expect(output).toMatch(/raw upload: .*405/);
+    expect(output).toContain(`pulled: ${ids.nginx}`);
+    expect(output).toContain("runs: nginx-standin-1");
+    // The push did land in the registry the runners share (that is what it is for), and the mirror is unchanged.
+    expect((await servedDigests(registryB, ["library/nginx:alpine"]))["library/nginx:alpine"]).not.toBe(digestsAfterFirstUp["library/nginx:alpine"]);
+    expect(await mirrorContent()).toEqual({ "coreos/flannel": ["v0.11.0-amd64"], "library/nginx": ["alpine"], "tools/tool": ["1"] });
   });
 
   test("a second up with one entry changed (another nginx:alpine archive) replaces only that entry's load, tag and push; the registry changes only there", async () => {
@@ -224,10 +265,19 @@ describe("offline image sets: mirror list, carried registry storage, DinD builds
         { source: `${upstream}/team/tool:1`, repository: "tools/tool" },
       ],
     });
-    const expected = [`replace ${nginx.load} [triggers]`, `replace ${nginx.tag} [sourceImage]`, `replace ${nginx.push} [triggers]`, `delete ${nginx.push}`, `delete ${nginx.tag}`, `delete ${nginx.load}`];
-    expect(changesOf((await siteB.preview()).steps)).toEqual(expected);
+    // The push is replaced delete-first (the bridge does so for a RegistryImage the program names); its delete leaves the registry alone.
+    const expected = [
+      `replace ${nginx.load} [triggers]`,
+      `replace ${nginx.tag} [sourceImage]`,
+      `replace ${nginx.push} [triggers]`,
+      `replace ${nginx.publish} [triggers]`,
+      `delete ${nginx.publish}`,
+      `delete ${nginx.tag}`,
+      `delete ${nginx.load}`,
+    ].sort();
+    expect(changesOf((await siteB.preview()).steps).sort()).toEqual(expected);
     const applied = await figures.time("mirror: up with one entry changed", () => siteB.up());
-    expect(changesOf(applied.steps)).toEqual(expected);
+    expect(changesOf(applied.steps).sort()).toEqual(expected);
 
     const digests = await servedDigests(registryB, Object.keys(digestsAfterFirstUp));
     expect(digests["library/nginx:alpine"]).not.toBe(digestsAfterFirstUp["library/nginx:alpine"]);
@@ -270,7 +320,7 @@ describe("offline image sets: mirror list, carried registry storage, DinD builds
       ],
     });
     const applied = await siteB.up();
-    expect(changesOf(applied.steps)).toEqual([`delete ${flannel.push}`, `delete ${flannel.tag}`, `delete ${flannel.load}`]);
+    expect(changesOf(applied.steps).sort()).toEqual([`delete ${flannel.push}`, `delete ${flannel.tag}`, `delete ${flannel.load}`, `delete ${flannel.publish}`].sort());
     expect(applied.run.outputs.mirroredImages).toHaveLength(2);
     expect(await registryContent(registryB)).toEqual({
       "carried/app": ["1"],

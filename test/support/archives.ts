@@ -14,9 +14,31 @@ export function scratchDir(prefix: string): string {
 }
 
 /** Packs `entries` (path → content) into a tar archive at `file`, gzip-compressed when it ends in .gz. */
-export async function writeTar(file: string, entries: Record<string, string>): Promise<string> {
+export function writeTar(file: string, entries: Record<string, string>): Promise<string> {
+  return writeCraftedTar(file, Object.entries(entries).map(([name, content]) => ({ name, content })));
+}
+
+/** One entry of a crafted archive: a header as tar writes it (type, link target, device numbers) and a file's content. */
+export interface CraftedEntry {
+  /** Its path in the archive, written as given (absolute or with .. too). */
+  name: string;
+  /** file (default), directory, symlink, link, character-device, block-device or fifo. */
+  type?: "file" | "directory" | "symlink" | "link" | "character-device" | "block-device" | "fifo";
+  /** Where a link points. */
+  linkname?: string;
+  /** A file's content. */
+  content?: string | Buffer;
+}
+
+/** Packs crafted entries (what no well-behaved tar writes, e.g. `../x` or a device) into `file`, gzip-compressed when it ends in .gz. */
+export async function writeCraftedTar(file: string, entries: CraftedEntry[]): Promise<string> {
   const pack = tar.pack();
-  for (const [name, content] of Object.entries(entries)) pack.entry({ name }, content);
+  for (const entry of entries) {
+    const type = entry.type ?? "file";
+    const header = { name: entry.name, type, linkname: entry.linkname, ...(type.endsWith("-device") ? { devmajor: 1, devminor: 3 } : {}) };
+    if (type === "file") pack.entry(header, entry.content ?? "");
+    else pack.entry(header);
+  }
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of pack) chunks.push(chunk as Buffer);

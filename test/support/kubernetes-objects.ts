@@ -4,6 +4,7 @@ import { fakeRealize, Realize, RecordedResource } from "./run-program";
 /** Type tokens of the Kubernetes objects the program declares. */
 export const K8S = {
   namespace: "kubernetes:core/v1:Namespace",
+  namespacePatch: "kubernetes:core/v1:NamespacePatch",
   secret: "kubernetes:core/v1:Secret",
   configMap: "kubernetes:core/v1:ConfigMap",
   claim: "kubernetes:core/v1:PersistentVolumeClaim",
@@ -45,9 +46,14 @@ export function podTemplates(resources: RecordedResource[]): PodTemplate[] {
     }));
 }
 
-/** The labels a namespace has once created (the API server adds kubernetes.io/metadata.name). */
+/** The namespaces the program declares (Namespaces of its own, and NamespacePatches of namespaces it uses). */
+function namespaceResources(resources: RecordedResource[]): RecordedResource[] {
+  return resources.filter((resource) => resource.type === K8S.namespace || resource.type === K8S.namespacePatch);
+}
+
+/** The labels the program gives a namespace (the API server adds kubernetes.io/metadata.name to every namespace). */
 export function namespaceLabels(resources: RecordedResource[], name: string): Record<string, string> {
-  const namespace = resources.find((resource) => resource.type === K8S.namespace && resource.inputs.metadata.name === name);
+  const namespace = namespaceResources(resources).find((resource) => resource.inputs.metadata.name === name);
   if (!namespace) throw new Error(`no namespace ${name}`);
   return { ...namespace.inputs.metadata.labels, "kubernetes.io/metadata.name": name };
 }
@@ -60,7 +66,7 @@ export function selects(selector: Record<string, string>, labels: Record<string,
 /** Per namespace: the level it enforces, why its pods would be refused there (none, when admitted), and at the next stricter level. */
 export function admission(resources: RecordedResource[]): Record<string, { level: PodSecurityLevel; refused: string[]; refusedIfStricter: string[] | undefined }> {
   const report: Record<string, { level: PodSecurityLevel; refused: string[]; refusedIfStricter: string[] | undefined }> = {};
-  for (const namespace of resources.filter((resource) => resource.type === K8S.namespace).map((resource) => resource.inputs.metadata.name as string)) {
+  for (const namespace of namespaceResources(resources).map((resource) => resource.inputs.metadata.name as string)) {
     const level = enforcedLevel(namespaceLabels(resources, namespace));
     const stricter = POD_SECURITY_LEVELS[POD_SECURITY_LEVELS.indexOf(level) + 1];
     const pods = podTemplates(resources).filter((pod) => pod.namespace === namespace);

@@ -1,9 +1,37 @@
+import { createHash } from "node:crypto";
 import { runInThisContext } from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
+import { isUnknown } from "@pulumi/pulumi/output";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import { withProviderName } from "./lifecycle/kubernetes-naming";
 
 /** Waits until every RPC the program started (registrations included) has finished (exported by the SDK, not typed). */
 const waitForRPCs = (runtimeSettings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
+
+/** Marks a value the provider computes and a preview cannot know yet (how the harness writes an unknown). */
+export const UNKNOWN = "(known after apply)";
+
+/**
+ * An alias as the SDK sends it (an `Alias` message of the resource monitor protocol): an old URN,
+ * or the parts of one, each left empty where the resource's own applies.
+ */
+export interface AliasSpec {
+  /** A whole old URN. */
+  urn?: string;
+  /** Old logical name. */
+  name?: string;
+  /** Old type token. */
+  type?: string;
+  /** Old parent's URN. */
+  parentUrn?: string;
+  /** The resource had no parent. */
+  noParent?: boolean;
+  /** Old stack. */
+  stack?: string;
+  /** Old project. */
+  project?: string;
+}
 
 /** The resource options that decide what `pulumi up` does with a resource, as the program sent them. */
 export interface ResourceOptions {
@@ -13,8 +41,12 @@ export interface ResourceOptions {
   dependsOn: string[];
   /** For each input property, the URNs of the resources its value comes from. */
   propertyDependencies: Record<string, string[]>;
-  /** Replace by deleting the old resource before creating the new one. */
-  deleteBeforeReplace: boolean;
+  /** Replace by deleting the old resource before creating the new one (true) or not (false); undefined leaves it to the provider. */
+  deleteBeforeReplace?: boolean;
+  /** Property paths whose change replaces the resource whatever the provider says (`*`: every change, and init errors). */
+  replaceOnChanges: string[];
+  /** Earlier identities of the resource. */
+  aliases: AliasSpec[];
   /** Leave the physical resource in place when Pulumi deletes it. */
   retainOnDelete: boolean;
   /** Input properties whose changes are ignored (the old value is kept), as property paths (`spec.storageClassName`). */
@@ -58,23 +90,74 @@ interface RegisterRequest {
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getDeletebeforereplace(): boolean;
   setDeletebeforereplace(value: boolean): void;
+  getDeletebeforereplacedefined(): boolean;
+  setDeletebeforereplacedefined(value: boolean): void;
+  getReplaceonchangesList(): string[];
+  setReplaceonchangesList(value: string[]): void;
+  getAliasesList(): AliasMessage[];
+  setAliasesList(value: AliasMessage[]): void;
   getRetainondelete(): boolean | undefined;
   getIgnorechangesList(): string[];
   getProvider(): string;
 }
 
-/** The URN Pulumi gives a resource: the parent's type chain, then the type and the name. */
-function urnOf(stack: string, parent: string, type: string, name: string): string {
+interface AliasMessage {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/** The project's name, as Pulumi.yaml gives it. */
+export const PROJECT = "dind-stack";
+
+/** The URN Pulumi gives a resource: the parent's type chain, then the type and the name (resource.CreateURN in pulumi/pulumi's sdk/go/common/resource/urn.go). */
+export function urnOf(stack: string, parent: string, type: string, name: string, project = PROJECT): string {
   const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type;
-  return `urn:pulumi:${stack}::dind-stack::${qualifiedType}::${name}`;
+  return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
+}
+
+/** The program's resource options changed before they reach the engine, to show what `pulumi up` does without them. */
+export interface ProgramVariant {
+  /** deleteBeforeReplace on every resource: false (create-first, whatever the provider asks for), or unset (the provider decides). */
+  deleteBeforeReplace?: false | "unset";
+  /** Drops every alias. */
+  aliases?: false;
+  /** Drops every replaceOnChanges. */
+  replaceOnChanges?: false;
 }
 
 /** How the program is run. */
 export interface RunOptions {
   /** Realizes each resource; by default, fakeRealize. */
   realize?: Realize;
-  /** Drops deleteBeforeReplace from every resource (to show what the program would do without it). */
-  withoutDeleteBeforeReplace?: boolean;
+  /** Resource options changed on their way to the engine. */
+  variant?: ProgramVariant;
+  /** Runs as `pulumi preview` does: the SDK treats unknown values as unknown (applies on them do not run). */
+  preview?: boolean;
+}
+
+function aliasSpecOf(alias: AliasMessage): AliasSpec {
+  if (!alias.hasSpec()) return { urn: alias.getUrn() };
+  const spec = alias.getSpec()!;
+  const text = (value: string) => value || undefined;
+  return {
+    name: text(spec.getName()),
+    type: text(spec.getType()),
+    stack: text(spec.getStack()),
+    project: text(spec.getProject()),
+    parentUrn: text(spec.getParenturn()),
+    noParent: spec.getNoparent() || undefined,
+  };
+}
+
+/** Applies a program variant to a registration request. */
+function applyVariant(request: RegisterRequest, variant: ProgramVariant | undefined): void {
+  if (variant?.deleteBeforeReplace !== undefined) {
+    request.setDeletebeforereplace(false);
+    request.setDeletebeforereplacedefined(variant.deleteBeforeReplace === false);
+  }
+  if (variant?.aliases === false) request.setAliasesList([]);
+  if (variant?.replaceOnChanges === false) request.setReplaceonchangesList([]);
 }
 
 /**
@@ -95,7 +178,7 @@ function recordOptions(stack: string, run: RunOptions, fail: (error: Error) => v
       fail(error);
       return callback(error);
     }
-    if (run.withoutDeleteBeforeReplace) request.setDeletebeforereplace(false);
+    applyVariant(request, run.variant);
     const propertyDependencies: Record<string, string[]> = {};
     request.getPropertydependenciesMap().forEach((value, key) => {
       propertyDependencies[key] = value.getUrnsList();
@@ -106,7 +189,9 @@ function recordOptions(stack: string, run: RunOptions, fail: (error: Error) => v
         parent: request.getParent() || undefined,
         dependsOn: request.getDependenciesList(),
         propertyDependencies,
-        deleteBeforeReplace: request.getDeletebeforereplace(),
+        deleteBeforeReplace: request.getDeletebeforereplacedefined() ? request.getDeletebeforereplace() : undefined,
+        replaceOnChanges: request.getReplaceonchangesList(),
+        aliases: request.getAliasesList().map(aliasSpecOf),
         retainOnDelete: request.getRetainondelete() ?? false,
         ignoreChanges: request.getIgnorechangesList(),
         // A provider reference is `<urn>::<id>`.
@@ -115,14 +200,23 @@ function recordOptions(stack: string, run: RunOptions, fail: (error: Error) => v
     });
     return register(request, callback);
   };
+  // A program that failed can leave a component's registerOutputs in flight; it reaches the
+  // next run's monitor, which does not know the URN. It belongs to no resource of this run.
+  const monitorWithOutputs = monitor as unknown as { registerResourceOutputs: (request: { getUrn(): string }, callback: (error: unknown, response?: unknown) => void) => unknown };
+  const registerOutputs = monitorWithOutputs.registerResourceOutputs.bind(monitor);
+  monitorWithOutputs.registerResourceOutputs = (request, callback) => {
+    const ofThisRun = [...recorded.values()].some((entry) => entry.urn === request.getUrn());
+    return ofThisRun ? registerOutputs(request, callback) : callback(null, {});
+  };
   return recorded;
 }
 
 /** Produces the id and state of a resource; by default the inputs plus what the docker provider would compute. */
 export type Realize = (resource: RecordedResource) => Promise<{ id: string; state: Record<string, any> }>;
 
-/** Replaces Pulumi's secret wrappers with their plain values. */
+/** Replaces Pulumi's secret wrappers with their plain values (and, in a preview, unknown values with UNKNOWN). */
 export function unwrapSecrets(value: any): any {
+  if (isUnknown(value)) return UNKNOWN;
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === "object") {
     if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
@@ -141,7 +235,11 @@ export function secretPathsOf(value: any, prefix = ""): string[] {
   return [];
 }
 
-/** What a mocked docker provider answers: ids and computed outputs. */
+/**
+ * What a mocked provider answers: ids and computed outputs; a Kubernetes object the program
+ * leaves unnamed gets pulumi-kubernetes' kind of name, with a suffix from the resource's name
+ * (the provider's is random; this one keeps runs comparable).
+ */
 export async function fakeRealize({ type, name, inputs }: RecordedResource): Promise<{ id: string; state: Record<string, any> }> {
   await new Promise((resolve) => setImmediate(resolve));
   const fakeDigest = `sha256:${Buffer.from(name).toString("hex").padEnd(64, "0").slice(0, 64)}`;
@@ -151,6 +249,7 @@ export async function fakeRealize({ type, name, inputs }: RecordedResource): Pro
     case "docker:index/remoteImage:RemoteImage":
       return { id: `${fakeDigest}${inputs.name}`, state: { ...inputs, imageId: fakeDigest, repoDigest: `${inputs.name}@${fakeDigest}` } };
     default:
+      if (type.startsWith("kubernetes:")) return { id: `${name}-id`, state: withProviderName(name, inputs, undefined, () => createHash("sha256").update(name).digest("hex").slice(0, 8)) };
       return { id: `${name}-id`, state: inputs };
   }
 }
@@ -190,16 +289,41 @@ function catchProgramRejections(report: (error: unknown) => void): () => void {
   };
 }
 
+/** A state with every UNKNOWN replaced by the resource monitor protocol's unknown value. */
+function withUnknownValues(value: any): any {
+  if (value === UNKNOWN) return unknownValue;
+  if (Array.isArray(value)) return value.map(withUnknownValues);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withUnknownValues(inner)]));
+  return value;
+}
+
 /** Result of one run of index.ts under mocks. */
 export interface ProgramRun {
   /** Every registered resource, in registration order. */
   resources: RecordedResource[];
   /** The stack outputs, resolved. */
   outputs: Record<string, unknown>;
+  /** The warnings the program logged (pulumi.log.warn), as the CLI would show them; under mocks the SDK writes them to console.warn. */
+  warnings: string[];
+}
+
+/** The internals of an Output that tell whether its value is known (in a preview an apply on an unknown value never runs). */
+interface OutputInternals {
+  isKnown: Promise<boolean>;
+  promise(withUnknowns?: boolean): Promise<unknown>;
 }
 
 async function resolveDeep(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as unknown as OutputInternals;
+    try {
+      return (await output.isKnown) ? resolveDeep(await output.promise()) : UNKNOWN;
+    } catch (error) {
+      // Reported here; the SDK's copies of the same rejection that settle later are dropped.
+      if (typeof error === "object" && error !== null) reportedErrors.add(error);
+      throw error;
+    }
+  }
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
   if (value && typeof value === "object") {
     const entries = await Promise.all(Object.entries(value).map(async ([key, inner]) => [key, await resolveDeep(inner)] as const));
@@ -240,7 +364,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
         resources.push(record);
         const realization = realize(record);
         inFlight.add(realization);
-        const result = await realization.catch(async (error: unknown) => {
+        const realized = await realization.catch(async (error: unknown) => {
           // Report once the realizations already under way have finished, so nothing is
           // still being created when the caller cleans up.
           inFlight.delete(realization);
@@ -252,17 +376,23 @@ export async function runProgram(stack: string, config: Record<string, string>, 
         });
         inFlight.delete(realization);
         record.finished = ++clock;
-        return result;
+        // What a preview cannot know goes back to the SDK as the protocol's unknown value.
+        return run.preview ? { id: realized.id === UNKNOWN ? "" : realized.id, state: withUnknownValues(realized.state) } : realized;
       },
       call: (args) => args.inputs,
     },
-    "dind-stack",
+    PROJECT,
     stack,
-    false,
+    run.preview ?? false,
   );
   const recorded = recordOptions(stack, run, reportFailure);
   pulumi.runtime.setAllConfig(config, secretKeys);
   const stopCatching = catchProgramRejections(reportFailure);
+  // The program's warnings are kept with the run, as the CLI keeps diagnostics, not printed.
+  const warnings: string[] = [];
+  const warn = jest.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
+    warnings.push(args.map(String).join(" "));
+  });
   try {
     let program: Record<string, unknown> = {};
     await jest.isolateModulesAsync(async () => {
@@ -271,8 +401,9 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     const outputs = (await Promise.race([resolveDeep({ ...program }), failed])) as Record<string, unknown>;
     // Like the engine, which waits for the program to finish: every registration has completed.
     await Promise.race([waitForRPCs(), failed]);
-    return { resources, outputs };
+    return { resources, outputs, warnings };
   } finally {
+    warn.mockRestore();
     stopCatching();
   }
 }

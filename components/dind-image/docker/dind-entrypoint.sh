@@ -13,6 +13,8 @@
 # Environment:
 #   DOCKER_TLS_CERTDIR   TLS material directory (image default /certs); empty means plain
 #                        TCP on 2375 without TLS (the only way to get it)
+#   DIND_PLAIN_TCP       without TLS, who may reach port 2375: "localhost" (listen on 127.0.0.1),
+#                        or an interface (only connections arriving on it); unset: everyone
 #   DOCKER_TLS_SAN       extra names for the server certificate (see dind-tls.sh)
 #   DIND_IPTABLES_BACKEND, DOCKER_IPTABLES_LEGACY   the iptables backend (see dind-iptables.sh)
 #   DIND_DAEMON_JSON     written to /etc/docker/daemon.json as given: the stack renders it from
@@ -97,9 +99,21 @@ if [ -n "$certs" ]; then
 	set -- --host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2376 --tlsverify \
 		--tlscacert="$certs/server/ca.pem" --tlscert="$certs/server/cert.pem" --tlskey="$certs/server/key.pem" "$@"
 else
-	log "WARNING: DOCKER_TLS_CERTDIR is empty: listening on tcp://0.0.0.0:2375 WITHOUT TLS; whoever reaches that port controls this daemon and, through it, the host"
+	# Plain TCP is served only where the clients are (DIND_PLAIN_TCP, set by the stack): on
+	# localhost (clients in the same pod), or arriving on one interface (clients on the
+	# container's network); never to nested containers, whose traffic arrives on the nested bridges.
+	case "${DIND_PLAIN_TCP:-}" in
+	localhost) address=127.0.0.1 ;;
+	'') address=0.0.0.0 ;;
+	*)
+		address=0.0.0.0
+		iptables -I INPUT -p tcp --dport 2375 ! -i "$DIND_PLAIN_TCP" -j DROP
+		log "plain TCP: port 2375 answers only connections arriving on $DIND_PLAIN_TCP"
+		;;
+	esac
+	log "WARNING: DOCKER_TLS_CERTDIR is empty: listening on tcp://$address:2375 WITHOUT TLS; whoever reaches that port controls this daemon and, through it, the host"
 	# --tls=false says so on purpose; newer dockerd releases delay or refuse plain TCP without it.
-	set -- --host=unix:///var/run/docker.sock --host=tcp://0.0.0.0:2375 --tls=false "$@"
+	set -- --host=unix:///var/run/docker.sock "--host=tcp://$address:2375" --tls=false "$@"
 fi
 
 if [ -n "$user_daemon_json" ]; then

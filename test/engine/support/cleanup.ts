@@ -6,12 +6,32 @@ export async function removeTestObjects(options: { images: boolean }): Promise<v
 }
 
 /**
+ * Whether the jest process that started run `id` (`run-<pid>-<time>`, see global-setup.ts) is
+ * still alive on this machine; ids without a pid (older runs) count as alive.
+ */
+function runIsAlive(id: string): boolean {
+  const pid = /^run-(\d+)-/.exec(id)?.[1];
+  if (!pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
  * Removes what aborted earlier runs left behind: objects carrying the test label of another
- * run and created more than `minAgeMs` ago (so a run going on at the same time is spared).
+ * run whose process is gone, or created more than `minAgeMs` ago. A run going on at the same
+ * time is spared; a run that was killed (a stopped session, a cancelled job) is not, so its
+ * containers cannot hold the ports and names this run needs.
  */
 export async function removeStaleTestObjects(minAgeMs: number): Promise<void> {
   const cutoff = Date.now() - minAgeMs;
-  await removeLabelled([TEST_RUN_LABEL], true, (labels, createdMs) => labels[TEST_RUN_LABEL] !== TEST_RUN_ID && createdMs < cutoff);
+  await removeLabelled([TEST_RUN_LABEL], true, (labels, createdMs) => {
+    const run = labels[TEST_RUN_LABEL];
+    return run !== TEST_RUN_ID && (createdMs < cutoff || !runIsAlive(run));
+  });
 }
 
 async function removeLabelled(label: string[], images: boolean, wanted: (labels: Record<string, string>, createdMs: number) => boolean): Promise<void> {

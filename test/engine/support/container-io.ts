@@ -50,3 +50,26 @@ export async function logsOf(container: string): Promise<string> {
   }
   return text.join("");
 }
+
+/** A container's log as it is written, kept after the container is gone. */
+export interface FollowedLog {
+  /** What was logged so far. */
+  text(): string;
+  /** Settles when the log ends (the container stopped). */
+  ended: Promise<void>;
+}
+
+/** Follows a container's log (stdout and stderr) from now on, until it stops: what it logs while it is stopped and removed is kept. */
+export async function followLog(container: string): Promise<FollowedLog> {
+  const stream = (await engine.getContainer(container).logs({ stdout: true, stderr: true, follow: true, since: Math.floor(Date.now() / 1000) })) as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on("data", (chunk: Buffer) => chunks.push(chunk));
+  engine.modem.demuxStream(stream, sink, sink);
+  const ended = new Promise<void>((resolve) => {
+    stream.on("end", resolve);
+    stream.on("close", resolve);
+    stream.on("error", () => resolve());
+  });
+  return { text: () => Buffer.concat(chunks).toString(), ended };
+}

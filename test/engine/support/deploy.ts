@@ -1,7 +1,7 @@
 import { destroy, preview, up, DeploymentFailed, DeploymentResult } from "../../support/lifecycle/deployment";
 import { Step } from "../../support/lifecycle/plan";
-import { emptyState, StackState } from "../../support/lifecycle/stack-state";
-import { ProgramRun, RecordedResource } from "../../support/run-program";
+import { emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
+import { ProgramRun, ProgramVariant, RecordedResource } from "../../support/run-program";
 import { stackConfig, withOverrides } from "../../support/stack-config";
 import { engineOps } from "./engine-ops";
 import { privilegeMode } from "./privileges";
@@ -10,8 +10,10 @@ import { airGappedImageOverrides } from "./standins";
 
 /** What to deploy: a stack's config file, under a test stack name, with overrides. */
 export interface DeployRequest {
-  /** The config file to use: stacks/Pulumi.<configOf>.yaml. */
+  /** The config file to use: stacks/Pulumi.<configOf>.yaml (or examples/, see folder). */
   configOf: string;
+  /** Where the config file is: stacks/ (the default) or examples/ (the recipes' example stack files). */
+  folder?: "stacks" | "examples";
   /** The stack name to run under (names the Docker objects), e.g. `test-ci`. */
   stack: string;
   /** Top-level config keys (namespace:key) merged over the file's values. */
@@ -28,7 +30,7 @@ export interface DeployRequest {
 
 /** The config a request deploys: the stack file, the overrides, and the air-gapped image build. */
 function configOf(request: DeployRequest): Record<string, string> {
-  const base = stackConfig(request.configOf);
+  const base = stackConfig(request.configOf, request.folder);
   const requested = (request.overrides ?? {}) as Record<string, Record<string, unknown>>;
   const merged = withOverrides(base, requested);
   const imageConfig = merged["dind-stack:dindImage"] ? JSON.parse(merged["dind-stack:dindImage"]) : {};
@@ -65,21 +67,21 @@ export class TestStack {
     }
   }
 
-  private deployment(withoutDeleteBeforeReplace = false) {
+  private deployment(variant?: ProgramVariant) {
     return {
       stack: this.request.stack,
       config: configOf({ ...this.request, overrides: this.overrides }),
       secretKeys: this.request.secretKeys,
       state: this.state,
       ops: this.ops,
-      withoutDeleteBeforeReplace,
+      variant,
     };
   }
 
-  /** `pulumi up` with the current config; on failure the state keeps what completed. */
-  async up(options: { withoutDeleteBeforeReplace?: boolean } = {}): Promise<DeploymentResult> {
+  /** `pulumi up` with the current config (and the program's options changed by `variant`); on failure the state keeps what completed. */
+  async up(variant?: ProgramVariant): Promise<DeploymentResult> {
     try {
-      const result = await up(this.deployment(options.withoutDeleteBeforeReplace));
+      const result = await up(this.deployment(variant));
       this.state = result.state;
       return result;
     } catch (error) {
@@ -93,11 +95,21 @@ export class TestStack {
     return preview(this.deployment());
   }
 
-  /** `pulumi destroy`. */
+  /** `pulumi destroy`; on failure the state keeps what was not deleted. */
   async destroy(): Promise<Step[]> {
-    const result = await destroy(this.state, this.ops);
-    this.state = result.state;
-    return result.steps;
+    try {
+      const result = await destroy(this.state, this.ops);
+      this.state = result.state;
+      return result.steps;
+    } catch (error) {
+      if (error instanceof DeploymentFailed) this.state = error.state;
+      throw error;
+    }
+  }
+
+  /** The state's entry of the resource with this logical name (the current one, not a pending delete). */
+  entry(name: string): StateEntry | undefined {
+    return this.state.resources.find((entry) => entry.name === name && !entry.delete);
   }
 }
 

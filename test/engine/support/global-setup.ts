@@ -29,7 +29,7 @@ export async function setUpEngineRun(chosen: StandinEngine): Promise<void> {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build-standins.sh`);
   }
   if (process.env.DIND_STACK_TEST_RUN === undefined) {
-    process.env.DIND_STACK_TEST_RUN = `run-${Date.now().toString(36)}`;
+    process.env.DIND_STACK_TEST_RUN = `run-${process.pid}-${Date.now().toString(36)}`;
     const { removeStaleTestObjects } = await import("./cleanup");
     await removeStaleTestObjects(2 * 3600 * 1000);
     process.env.DIND_STACK_FIGURES = FIGURES_FILE;

@@ -13,6 +13,7 @@ import { EngineCluster } from "./kubelet/cluster";
 import { realizeCommand } from "./local-command";
 import { realizeRegistryImage, realizeTag } from "./registry-push";
 import { isKubernetesType } from "../../support/lifecycle/kubernetes-rules";
+import { InitError } from "../../support/lifecycle/deployment";
 
 /** Outcome of realizing one resource: the provider id and the state (inputs plus computed outputs). */
 export interface Realized {
@@ -125,9 +126,16 @@ async function realizeVolume(name: string, inputs: Fields): Promise<Realized> {
 const CONTAINER_FIELDS = [
   "name", "image", "envs", "command", "entrypoints", "volumes", "ports", "networksAdvanced", "restart",
   "healthcheck", "privileged", "hostname", "labels", "uploads", "wait", "waitTimeout", "cgroupnsMode",
+  "stopTimeout", "destroyGraceSeconds",
 ] as const;
 
-/** The engine's create-container body for the docker provider's Container inputs. */
+/**
+ * The engine's create-container body for the docker provider's Container inputs, as
+ * resourceDockerContainerCreate (kreuzwerker/terraform-provider-docker v4.5.0,
+ * internal/provider/resource_docker_container_funcs.go) builds it: the container starts out on
+ * `network_mode` (default `bridge`), joins its networks_advanced only after the create (see
+ * joinNetworks), and `init` is sent as false when the program leaves it unset.
+ */
 export function containerCreateOptions(inputs: Fields): Docker.ContainerCreateOptions {
   const binds = (inputs.volumes ?? []).map((volume: Fields) => {
     onlyFields("Container.volumes", inputs.name, volume, ["volumeName", "hostPath", "containerPath", "readOnly"]);
@@ -141,9 +149,7 @@ export function containerCreateOptions(inputs: Fields): Docker.ContainerCreateOp
     exposed[key] = {};
     portBindings[key] = [{ HostIp: port.ip ?? "0.0.0.0", HostPort: String(port.external ?? "") }];
   }
-  const [network, ...moreNetworks] = inputs.networksAdvanced ?? [];
-  if (moreNetworks.length > 0) throw new Error(`realizer: Container ${inputs.name} joins more than one network`);
-  if (network) onlyFields("Container.networksAdvanced", inputs.name, network, ["name", "aliases"]);
+  for (const network of inputs.networksAdvanced ?? []) onlyFields("Container.networksAdvanced", inputs.name, network, ["name", "aliases"]);
   const health = inputs.healthcheck;
   if (health) onlyFields("Container.healthcheck", inputs.name, health, ["tests", "interval", "timeout", "startPeriod", "retries"]);
   return {
@@ -155,6 +161,7 @@ export function containerCreateOptions(inputs: Fields): Docker.ContainerCreateOp
     Entrypoint: inputs.entrypoints,
     Labels: labelMap(inputs.labels),
     ExposedPorts: exposed,
+    StopTimeout: inputs.stopTimeout,
     Healthcheck: health && {
       Test: health.tests,
       Interval: durationNs(health.interval),
@@ -167,11 +174,25 @@ export function containerCreateOptions(inputs: Fields): Docker.ContainerCreateOp
       Binds: binds,
       PortBindings: portBindings,
       RestartPolicy: inputs.restart ? { Name: inputs.restart } : undefined,
-      NetworkMode: network?.name,
+      NetworkMode: "bridge",
+      Init: false,
       CgroupnsMode: inputs.cgroupnsMode,
     } as Docker.HostConfig,
-    NetworkingConfig: network ? { EndpointsConfig: { [network.name]: { Aliases: network.aliases ?? [] } } } : undefined,
   };
+}
+
+/** The provider's join after the create: off the default bridge (it may not be on it), onto each networks_advanced network with its aliases. */
+async function joinNetworks(container: Docker.Container, networks: Fields[] | undefined): Promise<void> {
+  if (!networks || networks.length === 0) return;
+  await engine
+    .getNetwork("bridge")
+    .disconnect({ Container: container.id, Force: false })
+    .catch((error: Error) => {
+      if (!/is not connected to the network bridge/.test(error.message)) throw error;
+    });
+  for (const network of networks) {
+    await engine.getNetwork(network.name).connect({ Container: container.id, EndpointConfig: { Aliases: network.aliases ?? [] } });
+  }
 }
 
 /** Uploads files like the provider does: one tar entry named by the full path, extracted at /, mode `permissions` (default 0644). */
@@ -185,19 +206,42 @@ async function upload(container: Docker.Container, uploads: Fields[] | undefined
   }
 }
 
-/** docker.Container: create, upload files, start (privileged as the engine allows), wait for health when asked. */
+/**
+ * docker.Container, in the provider's order: create (the container exists from here on: the
+ * provider sets its id), join the networks, upload files, start (privileged as the engine
+ * allows), wait for health when asked. A failure after the create is an init error: the
+ * container stays, as it does under the real provider.
+ */
 async function realizeContainer(name: string, inputs: Fields, privilegeMode: () => Promise<PrivilegeMode>): Promise<Realized> {
   onlyFields("Container", name, inputs, CONTAINER_FIELDS);
   const options = containerCreateOptions(inputs);
   if (inputs.privileged) grantPrivileges(options, await privilegeMode());
   const container = await engine.createContainer(options);
-  await upload(container, inputs.uploads);
-  await container.start();
-  if (inputs.wait) {
-    const waited = await waitHealthy(inputs.name, (inputs.waitTimeout ?? 60) * 1000);
-    figures.record(`healthy after start: ${inputs.name}`, waited / 1000, "s");
+  const realized = { id: container.id, state: inputs };
+  try {
+    await joinNetworks(container, inputs.networksAdvanced);
+    await upload(container, inputs.uploads);
+    await container.start();
+    if (inputs.wait) {
+      const waited = await waitHealthy(inputs.name, (inputs.waitTimeout ?? 60) * 1000);
+      figures.record(`healthy after start: ${inputs.name}`, waited / 1000, "s");
+    }
+  } catch (error) {
+    throw new InitError(error instanceof Error ? error.message : String(error), realized);
   }
-  return { id: container.id, state: inputs };
+  return realized;
+}
+
+/**
+ * An Image in a preview with buildOnPreview, as pulumi-docker's dockerBuild does it
+ * (provider/image.go: "if we are not pushing to the registry, or we are in Preview mode, we
+ * return after building the local image"): built, never pushed, its repoDigest the local image ID.
+ */
+async function previewImage(type: string, name: string, inputs: Fields): Promise<Realized> {
+  if (type !== "docker:index/image:Image") throw new Error(`realizer: ${type} ${name} does not act in a preview`);
+  const { registry, ...buildInputs } = inputs;
+  const built = await realizeImage(name, { ...buildInputs, skipPush: true });
+  return { id: built.id, state: { ...built.state, skipPush: inputs.skipPush, ...(registry ? { registry } : {}) } };
 }
 
 /** Realizes docker provider resources on the engine, as the mock monitor receives them. */
@@ -207,12 +251,15 @@ export class Realizer {
 
   constructor(private readonly privilegeMode: () => Promise<PrivilegeMode>) {}
 
-  /** Creates the resource on the engine, or runs a local command (logging each step); components (dind-stack:*) have no engine object. */
-  async realize(type: string, name: string, inputs: Fields): Promise<Realized> {
+  /**
+   * Creates the resource on the engine, or runs a local command (logging each step); components
+   * (dind-stack:*) have no engine object. In a preview only an Image acts (buildOnPreview).
+   */
+  async realize(type: string, name: string, inputs: Fields, preview = false): Promise<Realized> {
     if (type.startsWith("dind-stack:")) return { id: "", state: {} };
     const started = Date.now();
-    process.stderr.write(`[harness] realizing ${type} ${name}\n`);
-    const realized = await this.realizeOnEngine(type, name, inputs);
+    process.stderr.write(`[harness] realizing ${type} ${name}${preview ? " (preview)" : ""}\n`);
+    const realized = preview ? await previewImage(type, name, inputs) : await this.realizeOnEngine(type, name, inputs);
     process.stderr.write(`[harness] realized ${type} ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return realized;
   }
@@ -223,16 +270,16 @@ export class Realizer {
     return this.cluster;
   }
 
-  /** Updates a Kubernetes object (or the provider's settings) on the engine's cluster. */
-  updateOnCluster(type: string, name: string, inputs: Fields): Promise<Realized> {
+  /** Updates a Kubernetes object (or the provider's settings) on the engine's cluster; `state` is what the last deployment left. */
+  updateOnCluster(type: string, name: string, inputs: Fields, state: Fields): Promise<Realized> {
     process.stderr.write(`[harness] updating ${type} ${name} on the cluster\n`);
-    return this.clusterOnEngine().update(type, name, inputs);
+    return this.clusterOnEngine().update(type, name, inputs, state);
   }
 
-  /** Deletes a Kubernetes object from the engine's cluster. */
-  removeFromCluster(type: string, name: string, inputs: Fields): Promise<void> {
+  /** Deletes a Kubernetes object from the engine's cluster; `state` is what the last deployment left. */
+  removeFromCluster(type: string, name: string, inputs: Fields, state: Fields): Promise<void> {
     process.stderr.write(`[harness] deleting ${type} ${name} from the cluster\n`);
-    return this.clusterOnEngine().remove(type, inputs);
+    return this.clusterOnEngine().remove(type, name, inputs, state);
   }
 
   private realizeOnEngine(type: string, name: string, inputs: Fields): Promise<Realized> {

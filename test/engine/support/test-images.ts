@@ -16,7 +16,7 @@ CMD ["sh"]
 `;
 
 /** Builds `dockerfile` (classic builder, no context files) as `tag`, labelled with the run's id so the run's teardown removes it; returns the image ID. */
-async function buildLabelled(tag: string, dockerfile: string): Promise<string> {
+export async function buildLabelled(tag: string, dockerfile: string): Promise<string> {
   const tar = await import("tar-stream");
   const pack = tar.pack();
   pack.entry({ name: "Dockerfile" }, dockerfile);

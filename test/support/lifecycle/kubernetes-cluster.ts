@@ -1,6 +1,6 @@
 import { quantityValue } from "../../../components/kubernetes/quantity";
-import { Fields } from "../../engine/support/kubelet/fields";
-import { kindOf, providerFlag } from "./kubernetes-rules";
+import { Fields, onlyFields } from "../../engine/support/kubelet/fields";
+import { isPatchType, objectKindOf, providerFlag } from "./kubernetes-rules";
 import { ClusterAction, ControllerView, deploymentActions, ModelClaim, ModelPod, statefulSetActions, workloadDeletion } from "./workload-controllers";
 
 /** How the API server names a kind in its messages (`<resource>.<group>`). */
@@ -20,6 +20,9 @@ const STATEFULSET_MUTABLE = ["replicas", "ordinals", "template", "updateStrategy
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
+/** The field manager of a write whose caller names none: the one pulumi-kubernetes uses for client-side writes. */
+const DEFAULT_MANAGER = "pulumi-kubernetes";
+
 function resourceOf(kind: string): { plural: string; group: string } {
   const found = RESOURCE[kind];
   if (!found) throw new Error(`kubelet: kind ${kind} is not realized by the harness`);
@@ -33,13 +36,35 @@ function invalid(kind: string, name: string, why: string): Error {
 }
 
 /**
+ * The API server's message for an apply that meets fields another manager holds with other
+ * values (k8s.io/apimachinery pkg/util/managedfields/internal/conflict.go, `NewConflictError`;
+ * the operation and API version after a manager's name left out), as pulumi-kubernetes passes
+ * it on (provider/pkg/await/await.go `handleSSAErr`).
+ */
+function applyConflict(manager: string, conflicts: { label: string; owner: string }[]): Error {
+  const owners = [...new Set(conflicts.map((conflict) => conflict.owner))].sort();
+  const server =
+    conflicts.length === 1
+      ? `Apply failed with 1 conflict: conflict with "${conflicts[0].owner}": .metadata.labels.${conflicts[0].label}`
+      : `Apply failed with ${conflicts.length} conflicts: ${owners
+          .map((owner) => [`conflicts with "${owner}":`, ...conflicts.filter((conflict) => conflict.owner === owner).map((conflict) => `- .metadata.labels.${conflict.label}`)].join("\n"))
+          .join("\n")}`;
+  return new Error(`server-side apply field conflict detected\nThe resource managed by field manager "${manager}" had an apply conflict: ${server}`);
+}
+
+/**
  * A cluster as far as this project's objects need one, without running anything: what the API
  * server keeps (objects by kind, namespace and name; a create of an existing object refused
  * unless the provider upserts; the immutable parts of claims, workloads and Secrets), and what
  * the controllers and kubelets make of it, as ordered actions (pods started and stopped, claims
  * created and deleted, projected ConfigMap and Secret files rewritten, Service names routed).
  * Deleting a namespace deletes everything in it; a claim in use by a pod cannot be deleted.
- * The unit tests record the actions; the engine's kubelet realizer acts them out.
+ * Every write of the stack is a server-side apply under the field manager of its resource
+ * (pulumi-kubernetes 4.x applies server-side by default): labels are owned per manager, a label
+ * another manager holds with another value is a conflict, and a Patch resource (NamespacePatch)
+ * adds only its labels and gives back only those. Objects made outside the stack (createOutside)
+ * stand for what the cluster already holds. The unit tests record the actions; the engine's
+ * kubelet realizer acts them out.
  */
 export class ClusterModel implements ControllerView {
   /** Volume claims by `namespace/name`. */
@@ -47,6 +72,8 @@ export class ClusterModel implements ControllerView {
   /** Running pods by `namespace/name`, in the order they started. */
   readonly pods = new Map<string, ModelPod>();
   private readonly objects = new Map<string, Fields>();
+  /** Per object (`kind/namespace/name`), the field managers that hold each of its labels. */
+  private readonly labelOwners = new Map<string, Map<string, Set<string>>>();
   private provider: Fields = {};
   private nextServiceIp = 1;
 
@@ -78,31 +105,45 @@ export class ClusterModel implements ControllerView {
   /**
    * Creates an object, as pulumi-kubernetes does: a client-side create, refused with
    * AlreadyExists when the object exists, unless the provider sets upsertExistingObjects (then
-   * a server-side apply adopts it, which is an update).
+   * a server-side apply adopts it, which is an update). A Patch resource's create is an apply of
+   * its fields (see patch). `manager` is the resource's field manager (pulumi-kubernetes gives
+   * each resource one of its own).
    */
-  create(type: string, inputs: Fields): ClusterAction[] {
-    const kind = kindOf(type);
+  create(type: string, inputs: Fields, manager = DEFAULT_MANAGER): ClusterAction[] {
+    if (isPatchType(type)) return this.patch(type, inputs, manager);
+    const kind = objectKindOf(type);
     const { namespace, name } = this.identity(kind, inputs);
     const existing = this.lookup(kind, namespace, name);
     if (existing) {
       if (!providerFlag(this.provider, "upsertExistingObjects")) {
         throw new Error(`${resourceOf(kind).plural} "${name}" already exists (pulumi-kubernetes creates objects with a client-side create unless the provider sets upsertExistingObjects)`);
       }
-      return this.update(type, inputs);
+      return this.update(type, inputs, manager);
     }
-    const stored = kind === "Service" ? { ...inputs, spec: { ...inputs.spec, clusterIP: `10.96.0.${this.nextServiceIp++}` } } : inputs;
-    this.objects.set(`${kind}/${namespace}/${name}`, stored);
-    return this.reconcile(kind, namespace, name, stored);
+    return this.store(kind, namespace, name, inputs, manager);
+  }
+
+  /**
+   * Creates an object the way someone else would (`kubectl create`, another tool): what exists in
+   * the cluster before the stack, under another field manager.
+   */
+  createOutside(type: string, inputs: Fields, manager = "kubectl-create"): ClusterAction[] {
+    const kind = objectKindOf(type);
+    const { namespace, name } = this.identity(kind, inputs);
+    if (this.lookup(kind, namespace, name)) throw new Error(`${resourceOf(kind).plural} "${name}" already exists`);
+    return this.store(kind, namespace, name, inputs, manager);
   }
 
   /** Applies new inputs to an existing object, as the API server's validation allows, and what follows from them. */
-  update(type: string, inputs: Fields): ClusterAction[] {
-    const kind = kindOf(type);
+  update(type: string, inputs: Fields, manager = DEFAULT_MANAGER): ClusterAction[] {
+    if (isPatchType(type)) return this.patch(type, inputs, manager);
+    const kind = objectKindOf(type);
     const { namespace, name } = this.identity(kind, inputs);
     const old = this.lookup(kind, namespace, name);
     if (!old) throw new Error(`${resourceOf(kind).plural} "${name}" not found`);
     this.validateUpdate(kind, name, old, inputs);
-    const stored = kind === "Service" ? { ...inputs, spec: { ...inputs.spec, clusterIP: old.spec.clusterIP } } : inputs;
+    const labeled = this.withAppliedLabels(kind, namespace, name, inputs, manager);
+    const stored = kind === "Service" ? { ...labeled, spec: { ...labeled.spec, clusterIP: old.spec.clusterIP } } : labeled;
     this.objects.set(`${kind}/${namespace}/${name}`, stored);
     if (kind === "PersistentVolumeClaim") {
       this.claims.set(`${namespace}/${name}`, { namespace, name, spec: inputs.spec });
@@ -115,10 +156,12 @@ export class ClusterModel implements ControllerView {
   /**
    * Deletes an object and what goes with it: a workload's pods (and a StatefulSet's claims when
    * its policy says so), a claim (refused while a pod uses it: kubernetes.io/pvc-protection keeps
-   * it Terminating and Pulumi waits for it), or a namespace with everything in it.
+   * it Terminating and Pulumi waits for it), or a namespace with everything in it. Deleting a
+   * Patch resource deletes nothing: it gives back its fields (see patch).
    */
-  remove(type: string, inputs: Fields): ClusterAction[] {
-    const kind = kindOf(type);
+  remove(type: string, inputs: Fields, manager = DEFAULT_MANAGER): ClusterAction[] {
+    if (isPatchType(type)) return this.patch(type, { metadata: { name: inputs.metadata?.name, namespace: inputs.metadata?.namespace } }, manager);
+    const kind = objectKindOf(type);
     const { namespace, name } = this.identity(kind, inputs, false);
     if (!this.lookup(kind, namespace, name)) return [];
     if (kind === "Namespace") return this.removeNamespace(name);
@@ -133,8 +176,75 @@ export class ClusterModel implements ControllerView {
       actions = workloadDeletion(kind, namespace, name, this.lookup(kind, namespace, name)!.spec, this, [...this.claims.values()]);
     }
     this.objects.delete(`${kind}/${namespace}/${name}`);
+    this.labelOwners.delete(`${kind}/${namespace}/${name}`);
     if (kind === "Service") actions.push({ op: "route-service", namespace, name });
     return this.track(actions);
+  }
+
+  /**
+   * A Patch resource's server-side apply (its create, update, and, with no labels, its delete):
+   * the object gets the patch's labels under the patch's field manager, the labels that manager
+   * applied before and applies no more are taken away unless another manager holds them too, and
+   * nothing else of the object changes. An object that does not exist is created by the apply
+   * (as the API server does for an apply patch). The harness models label patches of namespaces
+   * only: any other field, or kind, fails by name.
+   */
+  private patch(type: string, inputs: Fields, manager: string): ClusterAction[] {
+    const kind = objectKindOf(type);
+    if (kind !== "Namespace") throw new Error(`lifecycle: ${type} is not modelled (only NamespacePatch)`);
+    // provider.go `Check` refuses Patch resources when the provider turns server-side apply off.
+    if (this.provider.enableServerSideApply === false || this.provider.enableServerSideApply === "false") {
+      throw new Error("patch resources require Server-Side Apply mode, which is enabled using the `enableServerSideApply` Provider config");
+    }
+    onlyFields(`${type} ${inputs.metadata?.name}`, inputs, ["apiVersion", "kind", "metadata"]);
+    onlyFields(`${type} ${inputs.metadata?.name}.metadata`, inputs.metadata, ["name", "labels"]);
+    const { namespace, name } = this.identity(kind, inputs);
+    const existing = this.lookup(kind, namespace, name) ?? { metadata: { name } };
+    const labels = this.applyLabels(`${kind}/${namespace}/${name}`, existing.metadata.labels, inputs.metadata.labels ?? {}, manager);
+    this.objects.set(`${kind}/${namespace}/${name}`, { ...existing, metadata: { ...existing.metadata, labels } });
+    return [];
+  }
+
+  /** Stores a new object under its manager and starts what its controller starts. */
+  private store(kind: string, namespace: string, name: string, inputs: Fields, manager: string): ClusterAction[] {
+    const labeled = this.withAppliedLabels(kind, namespace, name, inputs, manager);
+    const stored = kind === "Service" ? { ...labeled, spec: { ...labeled.spec, clusterIP: `10.96.0.${this.nextServiceIp++}` } } : labeled;
+    this.objects.set(`${kind}/${namespace}/${name}`, stored);
+    return this.reconcile(kind, namespace, name, stored);
+  }
+
+  /** The object as a server-side apply of `inputs` by `manager` leaves it: its labels merged with those other managers hold. */
+  private withAppliedLabels(kind: string, namespace: string, name: string, inputs: Fields, manager: string): Fields {
+    const current = this.lookup(kind, namespace, name)?.metadata?.labels;
+    const labels = this.applyLabels(`${kind}/${namespace}/${name}`, current, inputs.metadata?.labels ?? {}, manager);
+    return Object.keys(labels).length === 0 ? inputs : { ...inputs, metadata: { ...inputs.metadata, labels } };
+  }
+
+  /**
+   * Applies `applied` as `manager`'s labels of an object whose labels are `current`: refused when
+   * a label another manager holds has another value (no force); labels `manager` held before and
+   * no longer applies are dropped unless another manager holds them too. Returns the labels.
+   */
+  private applyLabels(key: string, current: Readonly<Record<string, string>> | undefined, applied: Readonly<Record<string, string>>, manager: string): Record<string, string> {
+    const owners = this.labelOwners.get(key) ?? new Map<string, Set<string>>();
+    const conflicts = Object.entries(applied).flatMap(([label, value]) =>
+      current?.[label] !== undefined && current[label] !== value ? [...(owners.get(label) ?? [])].filter((owner) => owner !== manager).map((owner) => ({ label, owner })) : [],
+    );
+    if (conflicts.length > 0) throw applyConflict(manager, conflicts);
+    const labels: Record<string, string> = { ...current };
+    for (const [label, holders] of owners) {
+      if (!holders.has(manager) || label in applied) continue;
+      holders.delete(manager);
+      if (holders.size > 0) continue;
+      owners.delete(label);
+      delete labels[label];
+    }
+    for (const [label, value] of Object.entries(applied)) {
+      labels[label] = value;
+      owners.set(label, (owners.get(label) ?? new Set<string>()).add(manager));
+    }
+    this.labelOwners.set(key, owners);
+    return labels;
   }
 
   /** An object's namespace and name; for a create or an update its namespace must exist. */
@@ -163,6 +273,11 @@ export class ClusterModel implements ControllerView {
     }
     if (kind === "Deployment" && json(old.spec.selector) !== json(next.spec.selector)) throw invalid(kind, name, "spec.selector: Invalid value: field is immutable");
     if (kind === "Secret" && json(old.type) !== json(next.type)) throw invalid(kind, name, "type: Invalid value: field is immutable");
+    // An immutable Secret keeps its data and stays immutable (pkg/apis/core/validation ValidateSecretUpdate).
+    if (kind === "Secret" && old.immutable === true) {
+      if (next.immutable !== true) throw invalid(kind, name, "immutable: Forbidden: field is immutable when `immutable` is set");
+      if (json(old.data) !== json(next.data) || json(old.stringData) !== json(next.stringData)) throw invalid(kind, name, "data: Forbidden: field is immutable when `immutable` is set");
+    }
   }
 
   /** What the controllers do with an object as it now is. */
@@ -189,7 +304,11 @@ export class ClusterModel implements ControllerView {
       ...[...this.pods.values()].filter((pod) => pod.namespace === name).map((pod) => ({ op: "stop-pod" as const, pod })),
       ...[...this.claims.values()].filter((claim) => claim.namespace === name).map((claim) => ({ op: "delete-claim" as const, claim })),
     ];
-    for (const key of [...this.objects.keys()]) if (key.split("/")[1] === name || key === `Namespace//${name}`) this.objects.delete(key);
+    for (const key of [...this.objects.keys()]) {
+      if (key.split("/")[1] !== name && key !== `Namespace//${name}`) continue;
+      this.objects.delete(key);
+      this.labelOwners.delete(key);
+    }
     return this.track(actions);
   }
 

@@ -21,9 +21,21 @@
  *   the provider sets `enableSecretMutable` (and the Secret is not `immutable`); ConfigMap
  *   `.data` and `.binaryData` unless the provider sets `enableConfigMapMutable` (same exception);
  *   Namespace and networking.k8s.io/v1 NetworkPolicy only the metadata pair.
- * - provider.go, `DiffConfig` (the provider resource itself): a change of the active cluster
- *   (`kubeconfig`, `context`, `cluster`) or of `clusterIdentifier` replaces the provider, and with
- *   it every object it manages; other keys update it.
+ * - Patch resources (`<Kind>Patch`, kinds.IsPatchResource): the same `Diff` forces a replacement
+ *   only for `.metadata.name` and `.metadata.namespace` (every other change updates the patch in
+ *   place). Their create, update and delete are server-side applies under a field manager of
+ *   their own (await.go `Creation` patches whether the object exists or not, so a missing object
+ *   is created; `Deletion` calls ssa/actions.go `Relinquish`, an apply of the bare object that
+ *   gives up every field of that manager), without force unless asked (`patchForce`): a field
+ *   another manager holds with another value is a conflict (`handleSSAErr`). kubernetes-cluster.ts
+ *   acts that out.
+ * - provider.go, `DiffConfig` (the provider resource itself): a changed `clusterIdentifier`
+ *   or `renderYamlToDirectory` replaces the provider, and with it every object it manages; a
+ *   changed `kubeconfig`, `context` or `cluster` replaces it only when the active cluster it
+ *   selects changes (util.go, `getActiveClusterFromConfig`: the kubeconfig input, a path or its
+ *   contents, with `context` and `cluster` as overrides; without a kubeconfig input there is no
+ *   active cluster to compare, and nothing is replaced); other keys update it. An unknown
+ *   kubeconfig, context or cluster replaces it.
  *
  * Granularity: top-level inputs (`metadata`, `spec`, `data`) are too coarse here, since a change
  * of `spec.replicas` updates a StatefulSet while one of `spec.volumeClaimTemplates` replaces it.
@@ -33,6 +45,10 @@
  * value on either side (a whole `spec` added or removed). A kind the program does not declare
  * has no rules and fails by name.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
 import type { Diff, TypeRules } from "./provider-rules";
 import { UNKNOWN } from "./provider-rules";
 
@@ -42,6 +58,7 @@ export const KUBERNETES_PROVIDER = "pulumi:providers:kubernetes";
 /** Force-new paths of each kind the program declares (besides metadata.name and metadata.namespace). */
 const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:core/v1:Namespace": [],
+  "kubernetes:core/v1:NamespacePatch": [],
   "kubernetes:core/v1:ConfigMap": [],
   "kubernetes:core/v1:Secret": ["type"],
   "kubernetes:core/v1:PersistentVolumeClaim": ["spec.accessModes", "spec.selector", "spec.storageClassName", "spec.volumeName"],
@@ -62,8 +79,30 @@ const COMPUTED: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:core/v1:Service": ["spec.clusterIP"],
 };
 
-/** Provider config keys whose change replaces the provider (DiffConfig). */
-const PROVIDER_REPLACING_KEYS = ["kubeconfig", "context", "cluster", "clusterIdentifier", "renderYamlToDirectory"];
+/** Provider config keys whose change replaces the provider whatever it points at (DiffConfig). */
+const PROVIDER_REPLACING_KEYS = ["clusterIdentifier", "renderYamlToDirectory"];
+
+/** Provider config keys that select the cluster. */
+const CLUSTER_KEYS = ["kubeconfig", "context", "cluster"];
+
+/** The kubeconfig a provider input names: a path (`~` expanded) or the contents (parseKubeconfigString). */
+function kubeconfigOf(value: unknown): { contexts?: { name: string; context: { cluster: string } }[]; clusters?: { name: string; cluster: unknown }[]; "current-context"?: string } {
+  if (typeof value !== "string" || value === "") return {};
+  const file = value === "~" ? os.homedir() : value.startsWith("~/") ? path.join(os.homedir(), value.slice(2)) : value;
+  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : value;
+  return (yaml.load(text) as ReturnType<typeof kubeconfigOf>) ?? {};
+}
+
+/** The active cluster of a provider's inputs, or undefined when there is none to compare (getActiveClusterFromConfig). */
+function activeCluster(inputs: Record<string, unknown>): unknown {
+  const config = kubeconfigOf(inputs.kubeconfig);
+  if (!config.clusters || config.clusters.length === 0) return undefined;
+  const contextName = typeof inputs.context === "string" ? inputs.context : config["current-context"];
+  const context = config.contexts?.find((entry) => entry.name === contextName)?.context;
+  if (!context) return undefined;
+  const clusterName = typeof inputs.cluster === "string" ? inputs.cluster : context.cluster;
+  return config.clusters.find((entry) => entry.name === clusterName)?.cluster;
+}
 
 /** True for a type pulumi-kubernetes provides (an object, or the provider itself). */
 export function isKubernetesType(type: string): boolean {
@@ -73,6 +112,16 @@ export function isKubernetesType(type: string): boolean {
 /** The kind of a type token, e.g. `kubernetes:apps/v1:Deployment` → `Deployment`. */
 export function kindOf(type: string): string {
   return type.slice(type.lastIndexOf(":") + 1);
+}
+
+/** True for a Patch resource's type (e.g. `kubernetes:core/v1:NamespacePatch`), which patches an object of another resource's kind. */
+export function isPatchType(type: string): boolean {
+  return type.startsWith("kubernetes:") && kindOf(type).endsWith("Patch");
+}
+
+/** The kind of object a type's resource creates or patches: `NamespacePatch` → `Namespace`. */
+export function objectKindOf(type: string): string {
+  return isPatchType(type) ? kindOf(type).slice(0, -"Patch".length) : kindOf(type);
 }
 
 /** True when a provider input that is a flag is set (the engine may hand provider inputs over as strings). */
@@ -147,6 +196,10 @@ function providerDiff(olds: Record<string, unknown>, news: Record<string, unknow
   const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((key) => !same(olds[key], news[key]));
   if (changed.length === 0) return { kind: "same", changed, replaceFields: [], engineFields: [] };
   const replaceFields = changed.filter((key) => PROVIDER_REPLACING_KEYS.includes(key));
+  const unknownCluster = CLUSTER_KEYS.filter((key) => news[key] === UNKNOWN);
+  const [before, after] = [activeCluster(olds), activeCluster(news)];
+  const clusterMoved = before !== undefined && after !== undefined && JSON.stringify(before) !== JSON.stringify(after);
+  replaceFields.push(...unknownCluster, ...(clusterMoved ? changed.filter((key) => CLUSTER_KEYS.includes(key) && !unknownCluster.includes(key)) : []));
   if (replaceFields.length > 0) {
     throw new Error(`lifecycle: the Kubernetes provider's ${replaceFields.join(", ")} changed: Pulumi replaces the provider and every object it manages, which the harness does not model`);
   }
@@ -172,7 +225,7 @@ export function kubernetesDiff(type: string, olds: Record<string, any>, news: Re
 
 /** Would a change (to an unknown value) of these top-level inputs replace an object of this type? */
 export function kubernetesReplacedByChangeOf(type: string, fields: string[], provider?: Record<string, unknown>): boolean {
-  if (type === KUBERNETES_PROVIDER) return fields.some((field) => PROVIDER_REPLACING_KEYS.includes(field));
+  if (type === KUBERNETES_PROVIDER) return fields.some((field) => PROVIDER_REPLACING_KEYS.includes(field) || CLUSTER_KEYS.includes(field));
   const forceNew = forceNewPaths(type, undefined, provider);
   return fields.some((field) => forceNew.some((pattern) => pattern[0] === field));
 }

@@ -1,9 +1,10 @@
 import { problemLines, ruleContext } from "../../support/config-problems";
 
 // Each row: a bad config (keys without the `dind-stack:` namespace) and the exact error line.
-/** A Kubernetes-target config with a prebuilt DinD image, `kubernetes` keys and top-level keys added. */
+/** A Kubernetes-target config with a prebuilt DinD image and the registry's password, `kubernetes` keys and top-level keys added. */
 const onCluster = (kubernetes: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
   target: "kubernetes",
+  registryPassword: "cluster-password-1",
   ...top,
   kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" }, ...kubernetes },
 });
@@ -20,6 +21,16 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
     "unknown nested key",
     { daemon: { tsl: true } },
     'dind-stack:daemon.tsl: unknown key (did you mean "tls"?); allowed keys: insecureRegistries, registryMirrors, mtu, dns, storageDriver, logOpts, tls, iptables, extraArgs',
+  ],
+  [
+    "registry password beside the user name",
+    { registry: { auth: { username: "ci", password: "hunter2hunter2" } }, registryPassword: "long-enough-secret" },
+    "dind-stack:registry.auth.password: unknown key: the password is the secret dind-stack:registryPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryPassword --stack test`; allowed keys: username",
+  ],
+  [
+    "proxy password beside the user name",
+    { registry: { proxy: { remoteUrl: "https://mirror.example", username: "u", password: "hunter2hunter2" } }, registryProxyPassword: "long-enough-secret" },
+    "dind-stack:registry.proxy.password: unknown key: the password is the secret dind-stack:registryProxyPassword: remove this key (the stack file keeps it in plain text) and run `npm run pulumi -- config set --secret dind-stack:registryProxyPassword --stack test`; allowed keys: remoteUrl, username",
   ],
   ["mtu too large", { daemon: { mtu: 70000 } }, "dind-stack:daemon.mtu: got 70000; allowed: an integer from 576 to 65535"],
   ["mtu not a number", { daemon: { mtu: "abc" } }, 'dind-stack:daemon.mtu: got "abc"; allowed: an integer from 576 to 65535'],
@@ -124,7 +135,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "image reference with uppercase",
     { registry: { image: "Registry:2" } },
-    'dind-stack:registry.image: got "Registry:2"; allowed: an image reference such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim"',
+    'dind-stack:registry.image: got "Registry:2"; allowed: an image reference with a tag other than latest, or a digest, such as "registry:2" or "mirror.example:5000/library/debian:bookworm-slim" (without a tag Docker takes the moving tag latest)',
   ],
   ["download URL not http", { dindImage: { downloadUrl: "ftp://mirror.example/docker" } }, 'dind-stack:dindImage.downloadUrl: got "ftp://mirror.example/docker"; allowed: an http:// or https:// URL'],
   [
@@ -135,14 +146,14 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "section given as a string",
     { registry: "registry:2" },
-    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy',
+    'dind-stack:registry: got "registry:2"; allowed: an object with keys image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, restoreSizeLimit, retainDataOnDelete, deleteEnabled, auth, proxy',
   ],
   ["unparsable structured value", { registry: "{port: 5000" }, 'dind-stack:registry: got unparsable structured value "{port: 5000"; allowed: a YAML mapping or list'],
   ["boolean as yes", { workloads: { allowDood: "yes" } }, 'dind-stack:workloads.allowDood: got "yes"; allowed: true or false'],
   ["quantity unit", { kubernetes: { dataVolumeSize: "20GB" } }, 'dind-stack:kubernetes.dataVolumeSize: got "20GB"; allowed: a Kubernetes quantity such as "20Gi"'],
   [
     "cluster without a DinD image source",
-    { target: "kubernetes" },
+    { target: "kubernetes", registryPassword: "cluster-password-1" },
     "dind-stack:kubernetes.dindImage: missing; allowed: reference (a prebuilt image the nodes can pull) or registry and repository (the stack builds the image and pushes it there), " +
       "required with target kubernetes because a cluster cannot use an image built on this machine's engine",
   ],
@@ -178,6 +189,26 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
     "registry and runners in one namespace",
     onCluster({ namespaces: { registry: "ci", runners: "ci" } }),
     'dind-stack:kubernetes.namespaces.runners: got "ci", the registry\'s namespace too; allowed: a namespace of its own (the registry\'s enforces Pod Security restricted, the runners\' may need privileged)',
+  ],
+  [
+    "the runners in kube-system",
+    onCluster({ namespaces: { runners: "kube-system" } }),
+    'dind-stack:kubernetes.namespaces.runners: got "kube-system", a namespace of Kubernetes itself; allowed: any other DNS label, neither default nor starting with kube- (kube-system, kube-public and kube-node-lease belong to the cluster, default holds what is created without a namespace): leave the key unset for the stack\'s own namespace, or name an existing one dedicated to the stack\'s runners',
+  ],
+  [
+    "the registry in default",
+    onCluster({ namespaces: { registry: "default" } }),
+    'dind-stack:kubernetes.namespaces.registry: got "default", a namespace of Kubernetes itself; allowed: any other DNS label, neither default nor starting with kube- (kube-system, kube-public and kube-node-lease belong to the cluster, default holds what is created without a namespace): leave the key unset for the stack\'s own namespace, or name an existing one dedicated to the stack\'s registry',
+  ],
+  [
+    "a registry on a cluster without its password",
+    onCluster({}, { registryPassword: undefined }),
+    'dind-stack:registryPassword: missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication (user "dind-stack" unless dind-stack:registry.auth.username names another): set it with `pulumi config set --secret dind-stack:registryPassword "$(openssl rand -base64 32)"`. Only for a registry without authentication, set dind-stack:registry.allowUnauthenticatedExposure: true instead: then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)',
+  ],
+  [
+    "a password for an open registry on a cluster",
+    onCluster({}, { registry: { allowUnauthenticatedExposure: true } }),
+    "dind-stack:registryPassword: got a secret value (not shown) without dind-stack:registry.auth; allowed: only together with registry.auth.username",
   ],
   [
     "DooD on a cluster without opt-in",
@@ -233,7 +264,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "one volume for registry and daemon",
     { registry: { volumeName: "shared" }, workloads: { dataVolumeName: "shared" } },
-    'dind-stack:workloads.dataVolumeName: got "shared", the volume dind-stack:registry.volumeName names too; allowed: a volume of its own (the daemon\'s data and the registry\'s must not mix)',
+    'dind-stack:workloads.dataVolumeName: got "shared", the name of this stack\'s registry data volume (dind-stack:registry.volumeName); allowed: a volume for the DinD daemon data alone (not this stack\'s shared, dind-stack-test-dind-certs, dind-stack-test-mirror-data, nor another stack\'s dind-stack-<stack>-... volumes)',
   ],
   ["list given as a string", { daemon: { dns: "1.1.1.1" } }, 'dind-stack:daemon.dns: got "1.1.1.1"; allowed: a list of at most 3 items, each an IPv4 or IPv6 address'],
   [
@@ -268,10 +299,16 @@ describe("bad configs are refused with an error naming the key, the value and wh
     expect(problemLines(config)).toEqual([expected]);
   });
 
+  test.each(["kube-system", "kube-public", "kube-node-lease", "default"])("the namespace %s of Kubernetes itself is refused for either role, naming the key", (name) => {
+    for (const role of ["registry", "runners"]) {
+      expect(problemLines(onCluster({ namespaces: { [role]: name } }))).toEqual([expect.stringMatching(new RegExp(`^dind-stack:kubernetes\\.namespaces\\.${role}: got "${name}", a namespace of Kubernetes itself;`))]);
+    }
+  });
+
   test("a secret set in plain text is refused without echoing it", () => {
     const lines = problemLines({ registry: { auth: { username: "ci" } }, registryPassword: "plain-text-password" }, ruleContext([], []));
     expect(lines).toEqual([
-      "dind-stack:registryPassword: got a plain-text value (not shown); allowed: a secret, set with `pulumi config set --secret dind-stack:registryPassword`",
+      "dind-stack:registryPassword: got a plain-text value (not shown); allowed: a secret, set with `npm run pulumi -- config set --secret dind-stack:registryPassword --stack test`",
     ]);
     expect(lines.join("\n")).not.toContain("plain-text-password");
   });

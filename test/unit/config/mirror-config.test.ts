@@ -121,12 +121,12 @@ describe("bad mirror lists and storage are refused with the key, the value and w
     ],
     [
       "a mirror list on the Kubernetes target",
-      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, mirror: [{ source: "nginx:alpine" }] }),
+      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, registryPassword: "cluster-password-1", mirror: [{ source: "nginx:alpine" }] }),
       () => 'dind-stack:mirror: got 1 image(s) with dind-stack:target "kubernetes"; allowed: a mirror list only with target "docker" (on a cluster, push the images to the registry\'s Service address)',
     ],
     [
       "a registry host directory on the Kubernetes target",
-      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, registry: { hostPath: file("storage") } }),
+      () => ({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example/dind:24.0.6" } }, registryPassword: "cluster-password-1", registry: { hostPath: file("storage") } }),
       () => `dind-stack:registry.hostPath: got "${file("storage")}" with dind-stack:target "kubernetes"; allowed: only with target "docker" (on a cluster the registry keeps its data in a volume claim)`,
     ],
     [
@@ -155,13 +155,13 @@ describe("bad mirror lists and storage are refused with the key, the value and w
       "a restore archive that is an image archive",
       () => ({ registry: { restoreArchive: file("nginx.tar") } }),
       () =>
-        `dind-stack:registry.restoreArchive: got "${file("nginx.tar")}", which is not a registry storage archive: it holds no docker/registry/v2/ at its top (it starts with ${savedImageId(NGINX).slice(7)}.json, manifest.json); allowed: an archive of /var/lib/registry with docker/registry/v2/ at its top (scripts/export-registry.sh)`,
+        `dind-stack:registry.restoreArchive: got "${file("nginx.tar")}", which is not a registry storage archive that restores safely: it holds no docker/registry/v2/ at its top (it starts with ${savedImageId(NGINX).slice(7)}.json, manifest.json); allowed: an archive of /var/lib/registry with docker/registry/v2/ at its top (scripts/export-registry.sh) holding only files, directories and links that stay inside it, at most dind-stack:registry.restoreSizeLimit (100Gi) in all`,
     ],
     [
       "a restore archive that is not a tar",
       () => ({ registry: { restoreArchive: file("not-a-tar.bin") } }),
       () =>
-        `dind-stack:registry.restoreArchive: got "${file("not-a-tar.bin")}", which is not a registry storage archive: it cannot be read as a tar archive (This does not look like a tar archive); allowed: an archive of /var/lib/registry with docker/registry/v2/ at its top (scripts/export-registry.sh)`,
+        `dind-stack:registry.restoreArchive: got "${file("not-a-tar.bin")}", which is not a registry storage archive that restores safely: it cannot be read as a tar archive (Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?); allowed: an archive of /var/lib/registry with docker/registry/v2/ at its top (scripts/export-registry.sh) holding only files, directories and links that stay inside it, at most dind-stack:registry.restoreSizeLimit (100Gi) in all`,
     ],
   ];
 

@@ -12,6 +12,7 @@ describe("parsing a stack's config", () => {
       dockerVersion: "24.0.6",
       arch: "x86_64",
       sha256: undefined,
+      advisories: "warn",
       downloadUrl: "https://download.docker.com/linux/static/stable",
       localTarball: undefined,
       baseImage: "debian:bookworm-slim",
@@ -29,6 +30,7 @@ describe("parsing a stack's config", () => {
       bindAddress: "127.0.0.1",
       allowUnauthenticatedExposure: false,
       alias: "registry",
+      restoreSizeLimit: "100Gi",
       retainDataOnDelete: true,
       deleteEnabled: true,
     });
@@ -80,7 +82,7 @@ describe("parsing a stack's config", () => {
       [
         'stack "ci" has 4 config problems; nothing was deployed:',
         "  - dind-stack:registry.port: got 0; allowed: an integer from 1 to 65535",
-        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy",
+        "  - dind-stack:registry.aliaz: unknown key (did you mean \"alias\"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, restoreSizeLimit, retainDataOnDelete, deleteEnabled, auth, proxy",
         "  - dind-stack:daemon.mtu: got 1; allowed: an integer from 576 to 65535",
         '  - dind-stack:mode: got "dood" without dind-stack:workloads.allowDood: true; allowed: "dind", or "dood" once the stack opts in (DooD mounts the host\'s Docker socket: root on the host)',
       ].join("\n"),
@@ -116,11 +118,19 @@ describe("parsing a stack's config", () => {
 });
 
 describe("did you mean", () => {
+  test("a short typo of a client key points to the key meant", () => {
+    expect(problemLines({ workloads: { clients: [{ name: "runner", cnt: 2 }] } })).toEqual([
+      'dind-stack:workloads.clients[0].cnt: unknown key (did you mean "count"?); allowed keys: name, image, command, env, count',
+    ]);
+  });
+
   test.each([
     ["tsl", ["tls", "mtu", "dns"], "tls"],
     ["insecureRegistry", ["insecureRegistries", "registryMirrors"], "insecureRegistries"],
     ["DOCKERVERSION", ["dockerVersion", "arch"], "dockerVersion"],
     ["completely-unrelated", ["tls", "mtu"], undefined],
+    ["cnt", ["name", "image", "command", "env", "count"], "count"],
+    ["prot", ["image", "port", "proxy"], "port"],
   ])("%s among %j suggests %s", (given, known, expected) => {
     expect(closestName(given, known)).toBe(expected);
   });

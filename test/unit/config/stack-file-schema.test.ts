@@ -1,25 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv2020 from "ajv/dist/2020";
-import * as yaml from "js-yaml";
 import { STACK_SCHEMA_FILE, stackFileJsonText } from "../../../components/config/stack-file-schema";
 import { REPO_ROOT, stackNames } from "../../support/stack-config";
-
-const committed = fs.readFileSync(path.join(REPO_ROOT, STACK_SCHEMA_FILE), "utf8");
-
-// Zod writes a `pattern` next to each of these formats (ipv4 and ipv6 are standard, cidrv4 and
-// cidrv6 are zod's own); the patterns do the checking, as they do in editors.
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, formats: { ipv4: true, ipv6: true, cidrv4: true, cidrv6: true } });
-const validate = ajv.compile(JSON.parse(committed));
-
-/** The validator's complaints about a stack file (its YAML text), empty when it is valid. */
-function complaints(text: string): string[] {
-  if (validate(yaml.load(text))) return [];
-  return (validate.errors ?? []).map((error) => {
-    const name = error.params.propertyName === undefined ? "" : ` (${error.params.propertyName})`;
-    return `${error.instancePath || "/"} ${error.message}${name}`;
-  });
-}
+import { committedStackSchema as committed, schemaComplaints as complaints } from "../../support/stack-file-validator";
 
 const stackFile = (stack: string) => fs.readFileSync(path.join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8");
 
@@ -56,6 +39,23 @@ config:
   expect(complaints(text)).toEqual([]);
 });
 
+test("a client's env value and command words may be stored encrypted (pulumi config set --secret --path); its name may not", () => {
+  const text = (name: string) => `
+config:
+  dind-stack:workloads:
+    clients:
+      - name: ${name}
+        env:
+          RUNNER_TOKEN:
+            secure: v1:dG9rZW4=:bm9uY2U=
+        command:
+          - register
+          - secure: v1:dG9rZW4y:bm9uY2U=
+`;
+  expect(complaints(text("runner"))).toEqual([]);
+  expect(complaints(text("\n          secure: v1:bmFtZQ==:bm9uY2U="))).not.toEqual([]);
+});
+
 test.each([
   ["an unknown dind-stack key", "dind-stack:registy:\n    port: 5000", "/config property name must be valid (dind-stack:registy)"],
   ["an unknown nested key", "dind-stack:daemon:\n    tsl: true", "/config/dind-stack:daemon must NOT have additional properties"],
@@ -64,6 +64,9 @@ test.each([
   ["a bind address that is a name", "dind-stack:registry:\n    bindAddress: localhost", "/config/dind-stack:registry/bindAddress must match pattern"],
   ["an empty client command", "dind-stack:workloads:\n    clients:\n      - name: runner\n        command: []", "/config/dind-stack:workloads/clients/0/command must NOT have fewer than 1 items"],
   ["a mode typo", "dind-stack:mode: dinD", "/config/dind-stack:mode must be equal to one of the allowed values"],
+  ["an untagged registry image", "dind-stack:registry:\n    image: registry", "/config/dind-stack:registry/image must match pattern"],
+  ["a client image on latest", "dind-stack:workloads:\n    clients:\n      - name: runner\n        image: alpine:latest", "/config/dind-stack:workloads/clients/0/image must match pattern"],
+  ["a DinD image tagged latest", "dind-stack:dindImage:\n    tag: latest", "/config/dind-stack:dindImage/tag must match pattern"],
 ])("%s is refused", (_title, entry, expected) => {
   const found = complaints(`config:\n  ${entry}\n`);
   expect(found.some((line) => line.startsWith(expected))).toBe(true);

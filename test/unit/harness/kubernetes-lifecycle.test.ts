@@ -3,76 +3,54 @@
 // mocks, pulumi-kubernetes' diff rules, and a cluster model that shows what each step does to
 // the pods and the volume claims (which pods stop and start, in which order, which claims are
 // made, kept or deleted), and refuses what the API server refuses.
-import { ClusterRecordingOps, clusterRecordingOps } from "../../support/lifecycle/cluster-recording-ops";
-import { destroy, DeploymentResult, preview, up } from "../../support/lifecycle/deployment";
-import { changes, formatPlan, Step } from "../../support/lifecycle/plan";
-import { emptyState, StackState } from "../../support/lifecycle/stack-state";
-import { doodConfig } from "../../support/kubernetes-fixtures";
-import { stackConfig, withOverrides } from "../../support/stack-config";
+import { createHash } from "node:crypto";
+import * as bcrypt from "bcryptjs";
+import { MockedClusterStack } from "../../support/lifecycle/mocked-cluster-stack";
+import { changes, formatPlan } from "../../support/lifecycle/plan";
+import { doodStack } from "../../support/kubernetes-fixtures";
+import { ProgramRun, RecordedResource } from "../../support/run-program";
+import { plainDifferences, plainInputs } from "../../support/secret-envelopes";
+import { deployableStack, withOverrides } from "../../support/stack-config";
 
 const REGISTRY = "dind-stack-prod-registry";
 const RUNNERS = "dind-stack-prod-runners";
-const SECRET_KEYS = ["dind-stack:registryPassword"];
-const auth = { "dind-stack:registry": { auth: { username: "builder" } }, "dind-stack:registryPassword": "first-password-1" };
+const passwords = { first: "first-password-1", second: "second-password-2" };
 const runners = (count: number) => ({ "dind-stack:workloads": { clients: [{ name: "runner", count, env: { CI: "true" } }] } });
 
-/** A stack deployed again and again under mocks; each `up` applies its config changes on top of the earlier ones. */
-class MockedStack {
-  state: StackState = emptyState();
-  ops: ClusterRecordingOps = clusterRecordingOps();
-  private config: Record<string, string>;
+/** The prod stack (its registry login set to the first password) with these changes, on the cluster model. */
+function prodStack(overrides: Record<string, unknown> = {}): MockedClusterStack {
+  const { config, secretKeys } = deployableStack("prod");
+  return new MockedClusterStack("prod", withOverrides(config, { "dind-stack:registryPassword": passwords.first, ...overrides }), secretKeys);
+}
 
-  constructor(config: Record<string, string>) {
-    this.config = config;
-  }
-
-  private next(overrides: Record<string, unknown>): Record<string, string> {
-    return withOverrides(this.config, overrides);
-  }
-
-  async up(overrides: Record<string, unknown> = {}): Promise<DeploymentResult> {
-    this.ops.calls.length = 0;
-    this.ops.actions.length = 0;
-    const config = this.next(overrides);
-    const result = await up({ stack: "prod", config, secretKeys: SECRET_KEYS, state: this.state, ops: this.ops });
-    this.config = config;
-    this.state = result.state;
-    return result;
-  }
-
-  preview(overrides: Record<string, unknown>): Promise<DeploymentResult> {
-    this.ops.calls.length = 0;
-    this.ops.actions.length = 0;
-    return preview({ stack: "prod", config: this.next(overrides), secretKeys: SECRET_KEYS, state: this.state, ops: this.ops });
-  }
-
-  async destroy(): Promise<Step[]> {
-    this.ops.actions.length = 0;
-    const result = await destroy(this.state, this.ops);
-    this.state = result.state;
-    return result.steps;
-  }
-
-  /** The running pods of a workload, by name. */
-  pods(namespace: string, owner: string): string[] {
-    return this.ops.cluster.podsOf(namespace, owner).map((pod) => pod.name).sort();
-  }
-
-  /** The claims of a namespace, by name. */
-  claims(namespace: string): string[] {
-    return [...this.ops.cluster.claims.values()].filter((claim) => claim.namespace === namespace).map((claim) => claim.name).sort();
-  }
+/**
+ * Everything derived from a password that could reach a resource: the password, the registry's
+ * htpasswd entry (its bcrypt hash), the runners' Docker config entry (base64 of user:password),
+ * and plain hashes of the password.
+ */
+function passwordTraces(resources: RecordedResource[], password: string): string[] {
+  const htpasswd = resources.find((resource) => resource.name === "prod-registry-config")!.inputs.stringData.htpasswd as string;
+  expect(bcrypt.compareSync(password, htpasswd.trimEnd().split(":")[1])).toBe(true);
+  return [
+    password,
+    htpasswd.trimEnd().split(":")[1],
+    Buffer.from(`dind-stack:${password}`).toString("base64"),
+    Buffer.from(password).toString("hex"),
+    Buffer.from(password).toString("base64"),
+    createHash("sha256").update(password).digest("hex"),
+  ];
 }
 
 const roll = (...pods: string[]) => pods.flatMap((pod) => [`stop pod ${pod}`, `start pod ${pod}`]);
 
 describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through its life", () => {
-  let stack: MockedStack;
+  let stack: MockedClusterStack;
+  let firstRun: ProgramRun;
   let registryPod: string;
 
   beforeEach(async () => {
-    stack = new MockedStack(withOverrides(stackConfig("prod"), { ...auth, ...runners(2) }));
-    await stack.up();
+    stack = prodStack(runners(2));
+    firstRun = (await stack.up()).run;
     registryPod = `${REGISTRY}/${stack.pods(REGISTRY, "Deployment/registry")[0]}`;
   });
 
@@ -124,23 +102,53 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     }
   });
 
-  test("a rotated registry password updates both Secrets in place and restarts the registry (its old pod stops first); the runners keep running and get the new credentials file", async () => {
-    const result = await stack.up({ "dind-stack:registryPassword": "second-password-2" });
+  test("a rotated registry password replaces the registry's immutable config Secret by one of a new name, which rolls the registry (its old pod stops first); the runners' credentials Secret is updated in place, the runners keep running", async () => {
+    const secretName = () => stack.ops.cluster.podsOf(REGISTRY, "Deployment/registry")[0].template.spec.volumes.find((volume: any) => volume.name === "config").secret.secretName;
+    const before = secretName();
+    const result = await stack.up({ "dind-stack:registryPassword": passwords.second });
     expect(changes(result.steps)).toEqual([
       'update prod-runners-registry-credentials [stringData["config.json"]]',
-      "update prod-registry-config [stringData.htpasswd]",
-      'update prod-registry-deployment [spec.template.metadata.annotations["org.dind-stack.registry-config-digest"]]',
+      "replace prod-registry-config [stringData.htpasswd]",
+      "update prod-registry-deployment [spec.template.spec.volumes[1].secret.secretName]",
+      "delete prod-registry-config",
     ]);
+    // The new Secret exists before the registry's pod is told to use it; the old one goes last.
+    expect(result.steps.find((step) => step.op === "replace")!.deleteBeforeReplace).toBe(false);
     const newRegistryPod = `${REGISTRY}/${stack.pods(REGISTRY, "Deployment/registry")[0]}`;
     expect(newRegistryPod).not.toBe(registryPod);
-    expect(stack.ops.actions).toEqual([
-      `rewrite Secret ${RUNNERS}/registry-credentials in its pods`,
-      `rewrite Secret ${REGISTRY}/registry-config in its pods`,
-      `stop pod ${registryPod}`,
-      `start pod ${newRegistryPod}`,
-    ]);
+    expect(secretName()).not.toBe(before);
+    expect(stack.ops.actions).toEqual([`rewrite Secret ${RUNNERS}/registry-credentials in its pods`, `stop pod ${registryPod}`, `start pod ${newRegistryPod}`]);
+    expect(stack.ops.cluster.lookup("Secret", REGISTRY, before)).toBeUndefined();
+    const htpasswd: string = stack.ops.cluster.lookup("Secret", REGISTRY, secretName())!.stringData.htpasswd;
+    expect(bcrypt.compareSync(passwords.second, htpasswd.trimEnd().split(":")[1])).toBe(true);
     const config = JSON.parse(stack.ops.cluster.lookup("Secret", RUNNERS, "registry-credentials")!.stringData["config.json"]);
-    expect(Buffer.from(Object.values<{ auth: string }>(config.auths)[0].auth, "base64").toString()).toBe("builder:second-password-2");
+    expect(Buffer.from(Object.values<{ auth: string }>(config.auths)[0].auth, "base64").toString()).toBe(`dind-stack:${passwords.second}`);
+  });
+
+  test("nothing derived from the password is registered outside a secret envelope: both runs differ in plain text only by the provider's name of the new config Secret", async () => {
+    const rotated = (await stack.up({ "dind-stack:registryPassword": passwords.second })).run;
+    expect(plainDifferences(firstRun.resources, rotated.resources)).toEqual(["prod-registry-deployment: spec.template.spec.volumes.1.secret.secretName"]);
+    const plainText = (run: ProgramRun) => JSON.stringify(run.resources.map(plainInputs));
+    for (const [run, password] of [
+      [firstRun, passwords.first],
+      [rotated, passwords.second],
+    ] as const) {
+      const traces = passwordTraces(run.resources, password);
+      // The registry's hash and the runners' credentials are in the program's registrations (inside envelopes) ...
+      for (const trace of traces.slice(1, 3)) expect(JSON.stringify(run.resources.map((resource) => resource.inputs))).toContain(trace);
+      // ... and none of them outside.
+      for (const trace of traces) expect(plainText(run)).not.toContain(trace);
+    }
+  });
+
+  test("a preview of the rotation lists the same steps: the registry's restart shows before it happens", async () => {
+    const planned = await stack.preview({ "dind-stack:registryPassword": passwords.second });
+    expect(changes(planned.steps).filter((change) => change.includes("prod-registry"))).toEqual([
+      "replace prod-registry-config [stringData.htpasswd]",
+      "update prod-registry-deployment [spec.template.spec.volumes[1].secret.secretName]",
+      "delete prod-registry-config",
+    ]);
+    expect(stack.ops.actions).toEqual([]);
   });
 
   test("scaling 2 → 3 → 1 → 2 updates replicas in place; a new ordinal gets a claim, a removed one leaves its claim, which the ordinal uses again", async () => {
@@ -175,15 +183,17 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     expect(stack.ops.cluster.claim(RUNNERS, "docker-data-runner-2")!.spec).toMatchObject({ storageClassName: "standard", resources: { requests: { storage: "30Gi" } } });
   });
 
-  test("moving the runners to another namespace creates it and the runners there first, then deletes the old objects; the old namespace and its cache claims stay", async () => {
+  test("moving the runners to a namespace the config names labels it (its label patch creates it when missing) and starts the runners there first, then deletes the old objects; the stack's old namespace and its cache claims stay", async () => {
     const result = await stack.up({ "dind-stack:kubernetes": { namespaces: { runners: "build-runners" } } });
-    expect(changes(result.steps).filter((change) => change.startsWith("replace")).sort()).toEqual([
+    expect(changes(result.steps).filter((change) => !change.startsWith("update") && !change.startsWith("delete")).sort()).toEqual([
+      "create prod-runners-namespace-labels",
       "replace prod-runners-daemon-json [metadata.namespace]",
-      "replace prod-runners-namespace [metadata.name]",
       "replace prod-runners-network-policy [metadata.namespace]",
       "replace prod-runners-registry-credentials [metadata.namespace]",
       "replace prod-runners-runner [metadata.namespace]",
+      "retain prod-runners-namespace",
     ]);
+    expect(stack.ops.cluster.lookup("Namespace", "", "build-runners")!.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "privileged" });
     expect(result.steps.filter((step) => step.op === "replace").every((step) => step.deleteBeforeReplace === false)).toBe(true);
     expect(result.steps.filter((step) => step.op === "retain").map((step) => step.name)).toEqual(["prod-runners-namespace"]);
     expect(stack.pods("build-runners", "StatefulSet/runner")).toEqual(["runner-0", "runner-1"]);
@@ -209,10 +219,11 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
 });
 
 describe("the DooD variant (a Deployment of job containers on the nodes' Docker socket)", () => {
-  let stack: MockedStack;
+  let stack: MockedClusterStack;
 
   beforeEach(async () => {
-    stack = new MockedStack(withOverrides(doodConfig(), auth));
+    const { config, secretKeys } = doodStack();
+    stack = new MockedClusterStack("prod", withOverrides(config, { "dind-stack:registryPassword": passwords.first }), secretKeys);
     await stack.up();
   });
 
@@ -230,7 +241,7 @@ describe("the DooD variant (a Deployment of job containers on the nodes' Docker 
   });
 
   test("a rotated password restarts the registry and rewrites the runners' credentials; the runners keep running", async () => {
-    await stack.up({ "dind-stack:registryPassword": "second-password-2" });
+    await stack.up({ "dind-stack:registryPassword": passwords.second });
     expect(stack.ops.actions.filter((action) => action.includes(RUNNERS))).toEqual([`rewrite Secret ${RUNNERS}/registry-credentials in its pods`]);
     expect(stack.ops.actions.filter((action) => action.includes("pod "))).toEqual([expect.stringMatching(`^stop pod ${REGISTRY}/registry-`), expect.stringMatching(`^start pod ${REGISTRY}/registry-`)]);
   });

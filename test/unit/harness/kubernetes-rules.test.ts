@@ -2,6 +2,7 @@
 // the cluster model's API server and controllers (kubernetes-cluster.ts, workload-controllers.ts),
 // on objects shaped like the program's.
 import { ClusterModel, describeAction } from "../../support/lifecycle/kubernetes-cluster";
+import { withProviderName } from "../../support/lifecycle/kubernetes-naming";
 import { kubernetesDiff, KUBERNETES_PROVIDER } from "../../support/lifecycle/kubernetes-rules";
 import { UNKNOWN } from "../../support/lifecycle/provider-rules";
 import { deploymentActions, statefulSetActions } from "../../support/lifecycle/workload-controllers";
@@ -84,8 +85,27 @@ describe("pulumi-kubernetes' diff, by nested path", () => {
     expect(kubernetesDiff(T.claim, claim(), { metadata: claim().metadata })).toMatchObject({ kind: "replace", replaceFields: ["spec"] });
   });
 
-  test("the provider: a new context replaces it and every object, which the harness refuses to act out; other settings update it", () => {
-    expect(() => kubernetesDiff(KUBERNETES_PROVIDER, { context: "a" }, { context: "b" })).toThrow("the Kubernetes provider's context changed");
+  test("the provider: a context that selects another cluster replaces it and every object, which the harness refuses to act out", () => {
+    const kubeconfig = JSON.stringify({
+      clusters: [
+        { name: "one", cluster: { server: "https://one.example:6443" } },
+        { name: "two", cluster: { server: "https://two.example:6443" } },
+      ],
+      contexts: [
+        { name: "a", context: { cluster: "one" } },
+        { name: "a-admin", context: { cluster: "one", user: "admin" } },
+        { name: "b", context: { cluster: "two" } },
+      ],
+      "current-context": "a",
+    });
+    expect(() => kubernetesDiff(KUBERNETES_PROVIDER, { kubeconfig, context: "a" }, { kubeconfig, context: "b" })).toThrow("the Kubernetes provider's context changed");
+    // Another context on the same cluster only updates the provider.
+    expect(kubernetesDiff(KUBERNETES_PROVIDER, { kubeconfig, context: "a" }, { kubeconfig, context: "a-admin" })).toMatchObject({ kind: "update", changed: ["context"] });
+  });
+
+  test("the provider: without a kubeconfig input there is no cluster to compare, so a new context updates it; an unknown one replaces it", () => {
+    expect(kubernetesDiff(KUBERNETES_PROVIDER, { context: "a" }, { context: "b" })).toMatchObject({ kind: "update", changed: ["context"] });
+    expect(() => kubernetesDiff(KUBERNETES_PROVIDER, { context: "a" }, { context: UNKNOWN })).toThrow("the Kubernetes provider's context changed");
     expect(kubernetesDiff(KUBERNETES_PROVIDER, {}, { upsertExistingObjects: true })).toMatchObject({ kind: "update", changed: ["upsertExistingObjects"] });
   });
 
@@ -166,5 +186,77 @@ describe("the cluster model: the API server and the workload controllers", () =>
     const deployment = (image: string) => ({ metadata: { name: "registry", namespace: "ns" }, spec: { replicas: 2, strategy: { type: "Recreate" }, selector: { matchLabels: labels }, template: template(image) } });
     model.create(T.deployment, deployment("registry:2"));
     expect(model.update(T.deployment, deployment("registry:2.8")).map((action) => action.op)).toEqual(["stop-pod", "stop-pod", "start-pod", "start-pod"]);
+  });
+});
+
+describe("Patch resources, field managers, immutable Secrets and the provider's names", () => {
+  const patch = "kubernetes:core/v1:NamespacePatch";
+  const enforce = (level: string) => ({ "pod-security.kubernetes.io/enforce": level });
+  const withTeam = () => {
+    const model = new ClusterModel();
+    model.createOutside(T.namespace, { metadata: { name: "team", labels: { team: "a" } } }, "kubectl");
+    return model;
+  };
+
+  test("a NamespacePatch is updated in place for anything but its name, and replaced create first for another name", () => {
+    const olds = { metadata: { name: "team", labels: enforce("privileged") } };
+    expect(kubernetesDiff(patch, olds, { metadata: { name: "team", labels: enforce("baseline") } })).toMatchObject({ kind: "update" });
+    expect(kubernetesDiff(patch, olds, { metadata: { name: "other", labels: enforce("privileged") } })).toMatchObject({ kind: "replace", deleteBeforeReplace: false });
+  });
+
+  test("its apply adds its labels next to the others' and its delete gives back exactly those; a missing namespace is created by the apply", () => {
+    const model = withTeam();
+    model.create(patch, { metadata: { name: "team", labels: enforce("privileged") } }, "stack-patch");
+    expect(model.lookup("Namespace", "", "team")!.metadata.labels).toEqual({ team: "a", ...enforce("privileged") });
+    model.remove(patch, { metadata: { name: "team", labels: enforce("privileged") } }, "stack-patch");
+    expect(model.lookup("Namespace", "", "team")!.metadata.labels).toEqual({ team: "a" });
+    model.create(patch, { metadata: { name: "fresh", labels: enforce("baseline") } }, "stack-patch");
+    expect(model.lookup("Namespace", "", "fresh")!.metadata.labels).toEqual(enforce("baseline"));
+  });
+
+  test("a label another manager holds with another value is a conflict, not taken over; with the same value it is shared and stays when the patch goes", () => {
+    const model = withTeam();
+    expect(() => model.create(patch, { metadata: { name: "team", labels: { team: "b" } } }, "stack-patch")).toThrow('Apply failed with 1 conflict: conflict with "kubectl": .metadata.labels.team');
+    model.create(patch, { metadata: { name: "team", labels: { team: "a", extra: "1" } } }, "stack-patch");
+    model.remove(patch, { metadata: { name: "team" } }, "stack-patch");
+    expect(model.lookup("Namespace", "", "team")!.metadata.labels).toEqual({ team: "a" });
+  });
+
+  test("an update of the patch drops the labels it no longer applies, only its own", () => {
+    const model = withTeam();
+    model.create(patch, { metadata: { name: "team", labels: { ...enforce("privileged"), "pod-security.kubernetes.io/warn": "privileged" } } }, "stack-patch");
+    model.update(patch, { metadata: { name: "team", labels: enforce("privileged") } }, "stack-patch");
+    expect(model.lookup("Namespace", "", "team")!.metadata.labels).toEqual({ team: "a", ...enforce("privileged") });
+  });
+
+  test("a patch of anything but a namespace's labels is not modelled and fails by name", () => {
+    const model = withTeam();
+    expect(() => model.create(patch, { metadata: { name: "team", annotations: { a: "1" } } }, "stack-patch")).toThrow("metadata.annotations is set");
+    expect(() => model.create("kubernetes:apps/v1:DeploymentPatch", { metadata: { name: "d", namespace: "team" } }, "stack-patch")).toThrow("DeploymentPatch is not modelled");
+  });
+
+  test("a patch needs the provider's server-side apply mode", () => {
+    const model = withTeam();
+    model.configure({ enableServerSideApply: "false" });
+    expect(() => model.create(patch, { metadata: { name: "team", labels: enforce("privileged") } }, "stack-patch")).toThrow("patch resources require Server-Side Apply mode");
+  });
+
+  test("an immutable Secret's data cannot change, nor can it become mutable (the API server's words)", () => {
+    const model = new ClusterModel();
+    model.create(T.namespace, { metadata: { name: "ns" } });
+    const secret = (password: string, immutable = true) => ({ metadata: { name: "registry-config-1", namespace: "ns" }, type: "Opaque", immutable, stringData: { htpasswd: password } });
+    model.create(T.secret, secret("a"));
+    expect(() => model.update(T.secret, secret("b"))).toThrow('Secret "registry-config-1" is invalid: data: Forbidden: field is immutable when `immutable` is set');
+    expect(() => model.update(T.secret, secret("a", false))).toThrow('Secret "registry-config-1" is invalid: immutable: Forbidden: field is immutable when `immutable` is set');
+    // ... so the provider's diff replaces it, whatever the provider's enableSecretMutable says.
+    expect(kubernetesDiff(T.secret, secret("a"), secret("b"), MUTABLE)).toMatchObject({ kind: "replace", replaceFields: ["stringData.htpasswd"] });
+  });
+
+  test("an unnamed object gets `<resource name>-<suffix>` on create, keeps it on update and delete; a named one keeps its name", () => {
+    const created = withProviderName("prod-registry-config", { metadata: { namespace: "ns" } }, undefined, () => "0a1b2c3d");
+    expect(created.metadata).toEqual({ namespace: "ns", name: "prod-registry-config-0a1b2c3d", annotations: { "pulumi.com/autonamed": "true" } });
+    expect(withProviderName("prod-registry-config", { metadata: { namespace: "ns" } }, created).metadata.name).toBe("prod-registry-config-0a1b2c3d");
+    expect(withProviderName("x", { metadata: { name: "fixed" } }, undefined).metadata).toEqual({ name: "fixed" });
+    expect(withProviderName("x", {}, undefined).metadata.name).toMatch(/^x-[0-9a-f]{8}$/);
   });
 });

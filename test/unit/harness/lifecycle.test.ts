@@ -5,16 +5,17 @@ import { destroy, preview, up } from "../../support/lifecycle/deployment";
 import { changes, formatPlan } from "../../support/lifecycle/plan";
 import { deletionOrder, dependentReplacements, emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
 import { recordingOps } from "../../support/lifecycle/recording-ops";
-import { stackConfig, stackNames, withOverrides } from "../../support/stack-config";
+import { ProgramVariant } from "../../support/run-program";
+import { deployableStack, stackConfig, stackNames, withOverrides } from "../../support/stack-config";
 
 describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () => {
   const base = stackConfig("ci");
   let state: StackState;
   let ops: ReturnType<typeof recordingOps>;
 
-  const deploy = async (overrides: Record<string, unknown> = {}, options: { withoutDeleteBeforeReplace?: boolean } = {}) => {
+  const deploy = async (overrides: Record<string, unknown> = {}, variant?: ProgramVariant) => {
     ops.calls.length = 0;
-    const result = await up({ stack: "ci", config: withOverrides(base, overrides), state, ops, ...options });
+    const result = await up({ stack: "ci", config: withOverrides(base, overrides), state, ops, variant });
     state = result.state;
     return result;
   };
@@ -38,9 +39,23 @@ describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () 
     expect(ops.calls).toEqual(["remove ci-dind-daemon", "create ci-dind-daemon"]);
   });
 
-  test("without deleteBeforeReplace the new daemon is created first and the old one deleted at the end", async () => {
-    await deploy({ "dind-stack:daemon": { mtu: 1400 } }, { withoutDeleteBeforeReplace: true });
-    expect(ops.calls).toEqual(["create ci-dind-daemon", "remove ci-dind-daemon"]);
+  test("left to the provider, the daemon is still deleted first: pulumi-docker asks for it for every container", async () => {
+    const result = await deploy({ "dind-stack:daemon": { mtu: 1400 } }, { deleteBeforeReplace: "unset" });
+    expect(ops.calls).toEqual(["remove ci-dind-daemon", "create ci-dind-daemon"]);
+    expect(result.steps.find((step) => step.name === "ci-dind-daemon")).toMatchObject({ op: "replace", deleteBeforeReplace: true });
+  });
+
+  test("deleteBeforeReplace set to false wins over the provider: the new daemon is created first and collides with the old one's name", async () => {
+    await expect(deploy({ "dind-stack:daemon": { mtu: 1400 } }, { deleteBeforeReplace: false })).rejects.toThrow(
+      'The container name "/dind-stack-ci-docker" is already in use',
+    );
+    expect(ops.calls).toEqual(["create ci-dind-daemon"]);
+  });
+
+  test("a reordered client env is no change: the provider compares a container's env as a set", async () => {
+    const clients = (env: Record<string, string>) => ({ "dind-stack:workloads": { clients: [{ name: "runner", count: 2, env }] } });
+    await deploy(clients({ CI: "true", TOOL: "x" }));
+    expect(changes((await deploy(clients({ TOOL: "x", CI: "true" }))).steps)).toEqual([]);
   });
 
   test("a rebuilt image updates in place and replaces the daemon and every client that runs it", async () => {
@@ -75,6 +90,14 @@ describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () 
     expect(ops.calls).not.toContain("remove ci-registry-data");
   });
 
+  test("renaming a data volume that is not retained deletes the old one only after the registry runs on the new one", async () => {
+    const unretained = { "dind-stack:registry": { retainDataOnDelete: false } };
+    await deploy(unretained);
+    const result = await deploy({ "dind-stack:registry": { retainDataOnDelete: false, volumeName: "ci-registry-moved" } });
+    expect(ops.calls).toEqual(["create ci-registry-data", "remove ci-registry-container", "create ci-registry-container", "remove ci-registry-data"]);
+    expect(result.steps.find((step) => step.name === "ci-registry-data" && step.op === "replace")?.deleteBeforeReplace).toBe(false);
+  });
+
   test("a preview lists the steps and calls the provider for nothing, leaving the state as it was", async () => {
     const before = state;
     const planned = await preview({ stack: "ci", config: withOverrides(base, { "dind-stack:daemon": { mtu: 1400 } }), state, ops: (ops.calls.length = 0, ops) });
@@ -99,10 +122,10 @@ describe("the lifecycle of the ci stack, as the harness models `pulumi up`", () 
 
 test.each(stackNames())("stack %s: a second up with an unchanged config changes nothing (the program is deterministic)", async (stack) => {
   const ops = recordingOps();
-  const secretKeys = ["dind-stack:registryPassword", "dind-stack:registryProxyPassword"];
-  const first = await up({ stack, config: stackConfig(stack), secretKeys, state: emptyState(), ops });
+  const { config, secretKeys } = deployableStack(stack);
+  const first = await up({ stack, config, secretKeys, state: emptyState(), ops });
   ops.calls.length = 0;
-  const second = await up({ stack, config: stackConfig(stack), secretKeys, state: first.state, ops });
+  const second = await up({ stack, config, secretKeys, state: first.state, ops });
   expect(changes(second.steps)).toEqual([]);
   expect(ops.calls).toEqual([]);
 });
@@ -125,7 +148,7 @@ describe("dependents of a resource replaced delete-first", () => {
     id: name,
     inputs: {},
     outputs: {},
-    options: { dependsOn: Object.values(propertyDependencies).flat(), propertyDependencies, deleteBeforeReplace: true, retainOnDelete: false, ignoreChanges: [] },
+    options: { dependsOn: Object.values(propertyDependencies).flat(), propertyDependencies, deleteBeforeReplace: true, retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], aliases: [] },
   });
   const network = entry("net", "docker:index/network:Network");
   const registry = entry("registry", "docker:index/container:Container", { networksAdvanced: ["urn:net"] });

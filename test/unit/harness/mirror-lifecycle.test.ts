@@ -16,7 +16,7 @@ const dir = scratchDir("mirror-lifecycle");
 const archive = (name: string) => path.join(dir, name);
 const entryNames = (localName: string) => {
   const base = `ci-mirror-${imageSlug(localName)}`;
-  return { load: `${base}-load`, pull: `${base}-pull`, tag: `${base}-tag`, push: `${base}-push` };
+  return { load: `${base}-load`, pull: `${base}-pull`, tag: `${base}-tag`, push: `${base}-push`, publish: `ci-mirror-registry-${imageSlug(localName)}-publish` };
 };
 const nginx = entryNames("library/nginx:alpine");
 const mysql = entryNames("library/mysql:5.7");
@@ -61,17 +61,34 @@ describe("the lifecycle of a stack with a mirror list", () => {
     expect(ops.calls).toEqual([]);
   });
 
-  test("another image in an entry's archive loads, tags and pushes that entry alone, the new push before the old one is dropped", async () => {
+  test("another image in an entry's archive loads, tags, pushes and publishes that entry alone; the named push is replaced delete-first, which leaves the registry alone", async () => {
     const result = await deploy({ "dind-stack:mirror": mirror("nginx-2.tar") });
-    expect(changes(result.steps)).toEqual([
-      `replace ${nginx.load} [triggers]`,
-      `replace ${nginx.tag} [sourceImage]`,
-      `replace ${nginx.push} [triggers]`,
-      `delete ${nginx.push}`,
-      `delete ${nginx.tag}`,
-      `delete ${nginx.load}`,
-    ]);
-    expect(ops.calls).toEqual([`create ${nginx.load}`, `create ${nginx.tag}`, `create ${nginx.push}`, `remove ${nginx.push}`, `remove ${nginx.tag}`, `remove ${nginx.load}`]);
+    const steps = changes(result.steps);
+    // The push and the publish are independent of each other, so only their order around the
+    // load and tag, and every replacement before any delete, are fixed.
+    expect([...steps].sort()).toEqual(
+      [
+        `replace ${nginx.load} [triggers]`,
+        `replace ${nginx.tag} [sourceImage]`,
+        `replace ${nginx.push} [triggers]`,
+        `replace ${nginx.publish} [triggers]`,
+        `delete ${nginx.publish}`,
+        `delete ${nginx.tag}`,
+        `delete ${nginx.load}`,
+      ].sort(),
+    );
+    const position = (step: string) => steps.indexOf(step);
+    expect(Math.max(...steps.filter((step) => step.startsWith("replace")).map(position))).toBeLessThan(Math.min(...steps.filter((step) => step.startsWith("delete")).map(position)));
+    expect(position(`replace ${nginx.load} [triggers]`)).toBeLessThan(position(`replace ${nginx.tag} [sourceImage]`));
+    expect(position(`replace ${nginx.tag} [sourceImage]`)).toBeLessThan(position(`replace ${nginx.push} [triggers]`));
+    expect(position(`replace ${nginx.load} [triggers]`)).toBeLessThan(position(`replace ${nginx.publish} [triggers]`));
+    expect(ops.calls.filter((call) => call.startsWith("remove")).slice(-2)).toEqual([`remove ${nginx.tag}`, `remove ${nginx.load}`]);
+    // The bridge asks for delete-first for a RegistryImage whose name the program sets; its
+    // delete, with keepRemotely, removes nothing from the registry, so the old image is served
+    // until the new push lands.
+    expect(ops.calls.indexOf(`remove ${nginx.push}`)).toBe(ops.calls.indexOf(`create ${nginx.push}`) - 1);
+    expect(result.steps.find((step) => step.name === nginx.push)?.deleteBeforeReplace).toBe(true);
+    expect(state.resources.find((entry) => entry.name === nginx.push)?.inputs.keepRemotely).toBe(true);
   });
 
   test("the same image under another archive path is loaded again, and nothing is pushed", async () => {
@@ -100,6 +117,6 @@ describe("the lifecycle of a stack with a mirror list", () => {
 
   test("an entry removed from the list is dropped from the state; its push, kept remotely, deletes nothing from the registry", async () => {
     const result = await deploy({ "dind-stack:mirror": [{ source: "mysql:5.7" }] });
-    expect(changes(result.steps)).toEqual([`delete ${nginx.push}`, `delete ${nginx.tag}`, `delete ${nginx.load}`]);
+    expect([...changes(result.steps)].sort()).toEqual([`delete ${nginx.load}`, `delete ${nginx.publish}`, `delete ${nginx.push}`, `delete ${nginx.tag}`].sort());
   });
 });

@@ -44,10 +44,12 @@ describe("realizer mapping", () => {
         Binds: ["data:/var/lib/docker", "/var/run/docker.sock:/var/run/docker.sock:ro"],
         PortBindings: { "5000/tcp": [{ HostIp: "127.0.0.1", HostPort: "5001" }] },
         RestartPolicy: { Name: "unless-stopped" },
-        NetworkMode: "net",
+        // Created on the default bridge with init off, as the provider does; the networks are joined after the create.
+        NetworkMode: "bridge",
+        Init: false,
       },
-      NetworkingConfig: { EndpointsConfig: { net: { Aliases: ["registry"] } } },
     });
+    expect(body.NetworkingConfig).toBeUndefined();
     expect(body.Labels).toMatchObject({ "org.dind-stack.stack": "ci", "org.dind-stack.test-run": expect.any(String) });
   });
 

@@ -8,12 +8,15 @@ import * as ts from "typescript";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { RecordedResource, runProgram } from "../../support/run-program";
 import { K8S, kubernetesObjects, withClusterIp } from "../../support/kubernetes-objects";
-import { REPO_ROOT, stackConfig } from "../../support/stack-config";
-import { doodConfig } from "../../support/kubernetes-fixtures";
+import { deployableStack, REPO_ROOT, withOverrides } from "../../support/stack-config";
+import { doodStack } from "../../support/kubernetes-fixtures";
 
-/** The kubernetes-models class of a @pulumi/kubernetes type token, e.g. kubernetes:apps/v1:Deployment → apps/v1/Deployment. */
+/**
+ * The kubernetes-models class of a @pulumi/kubernetes type token, e.g. kubernetes:apps/v1:Deployment
+ * → apps/v1/Deployment; a Patch resource is checked as the kind it patches (NamespacePatch → v1/Namespace).
+ */
 function modelOf(type: string): new (data: unknown) => { validate(): void } {
-  const [, group, kind] = /^kubernetes:([^:]+):(\w+)$/.exec(type)!;
+  const [, group, kind] = /^kubernetes:([^:]+):(\w+?)(?:Patch)?$/.exec(type)!;
   const modulePath = `kubernetes-models/${group.replace(/^core\//, "")}/${kind}`;
   return (require(modulePath) as Record<string, new (data: unknown) => { validate(): void }>)[kind];
 }
@@ -27,12 +30,14 @@ describe("Kubernetes API schema", () => {
   let objects: RecordedResource[];
 
   beforeAll(async () => {
-    const prod = await runProgram("prod", stackConfig("prod"));
-    const dood = await runProgram("prod-dood", doodConfig(), [], { realize: withClusterIp("10.96.14.7") });
-    objects = [...kubernetesObjects(prod.resources), ...kubernetesObjects(dood.resources)];
+    const { config, secretKeys } = deployableStack("prod");
+    const prod = await runProgram("prod", config, secretKeys);
+    const dood = await runProgram("prod-dood", doodStack().config, secretKeys, { realize: withClusterIp("10.96.14.7") });
+    const existingNamespaces = await runProgram("prod", withOverrides(config, { "dind-stack:kubernetes": { namespaces: { registry: "team-registry", runners: "team-builds" } } }), secretKeys);
+    objects = [...kubernetesObjects(prod.resources), ...kubernetesObjects(dood.resources), ...kubernetesObjects(existingNamespaces.resources)];
   });
 
-  test("every rendered object of the prod stack and its DooD variant validates", () => {
+  test("every rendered object of the prod stack, its DooD variant and with existing namespaces validates", () => {
     expect(new Set(objects.map((object) => object.type))).toEqual(new Set(Object.values(K8S)));
     for (const object of objects) expect(() => validate(object)).not.toThrow();
   });

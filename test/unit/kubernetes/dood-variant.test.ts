@@ -2,7 +2,7 @@
 // daemon, the node's Docker socket through hostPath, pushes by the node's engine to the
 // registry's cluster IP, which the NetworkPolicy admits from the nodes.
 import { named, ofType } from "../../support/resource-queries";
-import { doodConfig } from "../../support/kubernetes-fixtures";
+import { doodStack } from "../../support/kubernetes-fixtures";
 import { admission, K8S, namespaceLabels, selects, withClusterIp } from "../../support/kubernetes-objects";
 import { ProgramRun, runProgram } from "../../support/run-program";
 
@@ -13,7 +13,8 @@ describe("the prod stack in DooD mode", () => {
   const inputs = (name: string) => named(run.resources, name).inputs;
 
   beforeAll(async () => {
-    run = await runProgram("prod", doodConfig(), [], { realize: withClusterIp(CLUSTER_IP) });
+    const { config, secretKeys } = doodStack();
+    run = await runProgram("prod", config, secretKeys, { realize: withClusterIp(CLUSTER_IP) });
   });
 
   test("runners are a Deployment whose only container gets the node's Docker socket, unprivileged", () => {
@@ -24,10 +25,17 @@ describe("the prod stack in DooD mode", () => {
     expect(selects(deployment.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
     const pod = deployment.spec.template.spec;
     expect(pod.initContainers).toBeUndefined();
-    expect(pod.volumes).toEqual([{ name: "docker-socket", hostPath: { path: "/var/run/docker.sock", type: "Socket" } }]);
+    expect(pod.volumes).toEqual([
+      { name: "docker-socket", hostPath: { path: "/var/run/docker.sock", type: "Socket" } },
+      // The registry's credentials, which the node's engine gets from the job's docker CLI with each push.
+      { name: "docker-config", secret: { secretName: "registry-credentials", items: [{ key: "config.json", path: "config.json" }], defaultMode: 0o400 } },
+    ]);
     const [job] = pod.containers;
     expect(pod.containers).toHaveLength(1);
-    expect(job.volumeMounts).toEqual([{ name: "docker-socket", mountPath: "/var/run/docker.sock" }]);
+    expect(job.volumeMounts).toEqual([
+      { name: "docker-socket", mountPath: "/var/run/docker.sock" },
+      { name: "docker-config", mountPath: "/etc/dind-stack/docker", readOnly: true },
+    ]);
     expect(job.securityContext).toEqual({ allowPrivilegeEscalation: false });
     expect(job.env.slice(0, 2)).toEqual([
       { name: "DOCKER_HOST", value: "unix:///var/run/docker.sock" },

@@ -1,15 +1,17 @@
 // The prod stack (Kubernetes target, DinD with native sidecars and a cache claim per pod)
 // under Pulumi mocks: every object, its key fields, labels and selectors, probes, security
-// contexts, and what the namespaces' Pod Security labels admit.
+// contexts, what the namespaces' Pod Security labels admit, and the registry's login.
 import { createHash } from "node:crypto";
+import * as bcrypt from "bcryptjs";
 import { dependencyNames, DOCKER, named, parentName, registeredAfter } from "../../support/resource-queries";
 import { admission, K8S, kubernetesObjects, namespaceLabels, podTemplates, selects } from "../../support/kubernetes-objects";
 import { ProgramRun, runProgram } from "../../support/run-program";
-import { stackConfig } from "../../support/stack-config";
+import { deployableStack } from "../../support/stack-config";
 
 const REGISTRY_NS = "dind-stack-prod-registry";
 const RUNNERS_NS = "dind-stack-prod-runners";
 const SERVICE_ADDRESS = "registry.dind-stack-prod-registry.svc:5000";
+const PASSWORD = deployableStack("prod").config["dind-stack:registryPassword"];
 
 describe("the prod stack (Kubernetes, DinD)", () => {
   let run: ProgramRun;
@@ -18,7 +20,8 @@ describe("the prod stack (Kubernetes, DinD)", () => {
   const registryPod = () => inputs("prod-registry-deployment").spec.template.spec;
 
   beforeAll(async () => {
-    run = await runProgram("prod", stackConfig("prod"));
+    const { config, secretKeys } = deployableStack("prod");
+    run = await runProgram("prod", config, secretKeys);
   });
 
   test("declares exactly these objects, each under its component", () => {
@@ -38,6 +41,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
         `${DOCKER.image} prod-dind-image-image <- prod-dind-image`,
         "dind-stack:kubernetes:ClusterRunners prod-runners <- prod",
         `${K8S.configMap} prod-runners-daemon-json <- prod-runners`,
+        `${K8S.secret} prod-runners-registry-credentials <- prod-runners`,
         `${K8S.networkPolicy} prod-runners-network-policy <- prod-runners`,
         `${K8S.statefulSet} prod-runners-runner <- prod-runners`,
       ].sort(),
@@ -55,6 +59,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       "prod-registry-service": REGISTRY_NS,
       "prod-registry-network-policy": REGISTRY_NS,
       "prod-runners-daemon-json": RUNNERS_NS,
+      "prod-runners-registry-credentials": RUNNERS_NS,
       "prod-runners-network-policy": RUNNERS_NS,
       "prod-runners-runner": RUNNERS_NS,
     });
@@ -103,7 +108,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     });
   });
 
-  test("the registry: one replica, Recreate, its config and data from a Secret and a claim, probes on /v2/, requests and limits", () => {
+  test("the registry: one replica, Recreate, its config and data from a Secret and a claim, probes of /v2/, requests and limits", () => {
     const deployment = inputs("prod-registry-deployment").spec;
     expect(deployment).toMatchObject({ replicas: 1, strategy: { type: "Recreate" } });
     const [container] = registryPod().containers;
@@ -111,8 +116,9 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       image: "registry:2",
       args: ["/etc/dind-stack/registry/config.yml"],
       ports: [{ name: "http", containerPort: 5000 }],
-      readinessProbe: { httpGet: { path: "/v2/", port: "http" } },
-      livenessProbe: { httpGet: { path: "/v2/", port: "http" } },
+      // /v2/ answers 401 with authentication, which an httpGet probe would count as a failure.
+      readinessProbe: { exec: { command: ["sh", "-c", expect.stringContaining("http://127.0.0.1:5000/v2/")] } },
+      livenessProbe: { exec: { command: ["sh", "-c", expect.stringContaining("http://127.0.0.1:5000/v2/")] } },
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
     });
@@ -123,7 +129,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
       volumes: [
         { name: "data", persistentVolumeClaim: { claimName: "registry-data" } },
-        { name: "config", secret: { secretName: "registry-config", defaultMode: 0o440 } },
+        { name: "config", secret: { secretName: expect.stringMatching(/^prod-registry-config-[0-9a-f]{8}$/), defaultMode: 0o440 } },
         { name: "tmp", emptyDir: {} },
       ],
     });
@@ -132,6 +138,24 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     expect(named(run.resources, "prod-registry-config").secretPaths).toEqual(["stringData"]);
     expect(inputs("prod-registry-data").spec).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "50Gi" } } });
     expect(inputs("prod-registry-service").spec).toMatchObject({ type: "ClusterIP", ports: [{ port: 5000, targetPort: "http" }] });
+  });
+
+  test("the registry requires a login by default: user dind-stack, whose bcrypt entry is only in the registry's immutable Secret; the runners get the credentials through a Secret of their own; all of it as Pulumi secrets", () => {
+    const config = named(run.resources, "prod-registry-config");
+    expect(config.inputs).toMatchObject({ immutable: true, type: "Opaque" });
+    // Named by pulumi-kubernetes, so a new content means a new name, which the pod template follows.
+    expect(config.inputs.metadata.name).toBeUndefined();
+    expect(JSON.parse(config.inputs.stringData["config.yml"]).auth).toEqual({ htpasswd: { realm: "dind-stack registry", path: "/etc/dind-stack/registry/htpasswd" } });
+    const [user, hash] = config.inputs.stringData.htpasswd.trimEnd().split(":");
+    expect(user).toBe("dind-stack");
+    expect(bcrypt.compareSync(PASSWORD, hash)).toBe(true);
+    expect(config.secretPaths).toEqual(["stringData"]);
+    const credentials = named(run.resources, "prod-runners-registry-credentials");
+    expect(credentials.inputs.metadata).toMatchObject({ name: "registry-credentials", namespace: RUNNERS_NS });
+    expect(JSON.parse(credentials.inputs.stringData["config.json"])).toEqual({ auths: { [SERVICE_ADDRESS]: { auth: Buffer.from(`dind-stack:${PASSWORD}`).toString("base64") } } });
+    expect(credentials.secretPaths).toEqual(["stringData"]);
+    // Nothing on the registry's pod template depends on the password.
+    expect(inputs("prod-registry-deployment").spec.template.metadata.annotations).toBeUndefined();
   });
 
   test("the runners: a StatefulSet of 3 whose DinD daemon is a native sidecar with a startup probe, privileged, with daemon.json from the ConfigMap", () => {
@@ -161,6 +185,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     expect(runnerPod().volumes).toEqual([
       { name: "daemon-json", configMap: { name: "dind-daemon-json", items: [{ key: "daemon.json", path: "daemon.json" }] } },
       { name: "docker-certs", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+      { name: "docker-config", secret: { secretName: "registry-credentials", items: [{ key: "config.json", path: "config.json" }], defaultMode: 0o400 } },
     ]);
     const daemonJson = inputs("prod-runners-daemon-json").data["daemon.json"];
     expect(JSON.parse(daemonJson)).toEqual({
@@ -168,8 +193,8 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       mtu: 1400,
       "log-driver": "json-file",
       "log-opts": { "max-size": "20m", "max-file": "3" },
-      // The stack's registry is the daemons' Docker Hub mirror, as on a Docker host.
-      "registry-mirrors": [`http://${SERVICE_ADDRESS}`],
+      // No Docker Hub mirror: the runners push to the registry, so a mirror there would let one
+      // runner change what every other runner's `FROM <Hub image>` pulls.
     });
     // A changed daemon.json changes the pod template, so the pods roll.
     expect(inputs("prod-runners-runner").spec.template.metadata.annotations["org.dind-stack.daemon-json-sha256"]).toBe(createHash("sha256").update(daemonJson).digest("hex").slice(0, 16));
@@ -181,7 +206,10 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       name: "job",
       args: ["sleep", "infinity"],
       securityContext: { allowPrivilegeEscalation: false },
-      volumeMounts: [{ name: "docker-certs", mountPath: "/certs/client", readOnly: true }],
+      volumeMounts: [
+        { name: "docker-certs", mountPath: "/certs/client", readOnly: true },
+        { name: "docker-config", mountPath: "/etc/dind-stack/docker", readOnly: true },
+      ],
     });
     expect(job.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     expect(job.env).toEqual([
@@ -191,6 +219,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       { name: "DIND_STACK_REGISTRY", value: SERVICE_ADDRESS },
       { name: "DIND_STACK_BUILD_CACHE", value: `${SERVICE_ADDRESS}/build-cache` },
       { name: "DIND_READY_TIMEOUT", value: "120" },
+      { name: "DOCKER_CONFIG", value: "/etc/dind-stack/docker" },
       { name: "CI", value: "true" },
     ]);
     expect(job.securityContext.privileged).toBeUndefined();
@@ -200,7 +229,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
 
   test("the DinD image is built here and pushed to the registry the nodes pull from; the pods use what was pushed", () => {
     const image = named(run.resources, "prod-dind-image-image");
-    expect(image.inputs).toMatchObject({ imageName: "registry.example.com/platform/dind:24.0.6-prod", skipPush: false, registry: { server: "registry.example.com" } });
+    expect(image.inputs).toMatchObject({ imageName: "registry.example.com/platform/dind:25.0.5-prod", skipPush: false, registry: { server: "registry.example.com" } });
     const set = named(run.resources, "prod-runners-runner");
     expect(registeredAfter(set, image)).toBe(true);
     const ref = (run.outputs.dindImage as { ref: string }).ref;
@@ -210,7 +239,9 @@ describe("the prod stack (Kubernetes, DinD)", () => {
   });
 
   test("order and keeping data: the runners wait for the registry and their ConfigMap; claims and the namespaces holding them survive a destroy", () => {
-    expect(dependencyNames(named(run.resources, "prod-runners-runner"))).toEqual(expect.arrayContaining(["prod-registry-deployment", "prod-registry-service", "prod-runners-daemon-json", "prod-runners-namespace"]));
+    expect(dependencyNames(named(run.resources, "prod-runners-runner"))).toEqual(
+      expect.arrayContaining(["prod-registry-deployment", "prod-registry-service", "prod-runners-daemon-json", "prod-runners-registry-credentials", "prod-runners-namespace"]),
+    );
     expect(dependencyNames(named(run.resources, "prod-registry-deployment"))).toEqual(expect.arrayContaining(["prod-registry-data", "prod-registry-config", "prod-registry-namespace"]));
     const retained = run.resources.filter((resource) => resource.options.retainOnDelete).map((resource) => resource.name);
     expect(retained.sort()).toEqual(["prod-registry-data", "prod-registry-namespace", "prod-runners-namespace"]);
@@ -224,7 +255,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       pushRegistry: SERVICE_ADDRESS,
       dockerHost: "tcp://localhost:2376",
       dockerCertPath: "/certs/client",
-      dindImage: { name: "registry.example.com/platform/dind:24.0.6-prod", ref: expect.stringMatching(/^sha256:/) },
+      dindImage: { name: "registry.example.com/platform/dind:25.0.5-prod", ref: expect.stringMatching(/^sha256:/) },
       runnerWorkloads: ["statefulset/runner"],
       dataVolumes: [`${REGISTRY_NS}/registry-data`, `${RUNNERS_NS}/docker-data-runner-0`, `${RUNNERS_NS}/docker-data-runner-1`, `${RUNNERS_NS}/docker-data-runner-2`],
       hostDaemonJson: "",

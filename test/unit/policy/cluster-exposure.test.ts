@@ -1,18 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import { CustomResource } from "@pulumi/pulumi";
-import { clusterExposureViolations } from "../../../policy/checks/exposure";
+import { clusterExposureViolations } from "../../../policy/checks/cluster-exposure";
+import { judgeStack } from "../../../policy/stack-containers";
 import { NO_OPT_INS } from "../../../policy/stack-opt-ins";
+import { readTrustedImages } from "../../../policy/trusted-images";
 import { declared } from "./support/declare-resources";
-import { RUNNER_LABELS, REGISTRY_LABELS, registryPod, runnerPod } from "./support/kubernetes-fixtures";
+import { RUNNER_LABELS, REGISTRY_LABELS, registryConfigSecret, registryPod, runnerPod } from "./support/kubernetes-fixtures";
 import { policyMessages } from "./support/pack-harness";
 
 const exposureFindings = (declare: () => CustomResource[]) => policyMessages("cluster-exposure-needs-registry-auth", "ci", declare);
 
+/** A registry Deployment and the Secret with its config file, which requires auth or not. */
 function registry(auth: boolean) {
-  return new k8s.apps.v1.Deployment("registry", {
-    metadata: { name: "registry", namespace: "dind-stack" },
-    spec: { strategy: { type: "Recreate" }, selector: { matchLabels: REGISTRY_LABELS }, template: { metadata: { labels: REGISTRY_LABELS }, spec: registryPod(auth) } },
-  });
+  return [
+    registryConfigSecret("dind-stack", auth),
+    new k8s.apps.v1.Deployment("registry", {
+      metadata: { name: "registry", namespace: "dind-stack" },
+      spec: { strategy: { type: "Recreate" }, selector: { matchLabels: REGISTRY_LABELS }, template: { metadata: { labels: REGISTRY_LABELS }, spec: registryPod() } },
+    }),
+  ];
 }
 
 function runners() {
@@ -34,7 +40,7 @@ function ingress(name: string, backend: string) {
 }
 
 test("an in-cluster Service (ClusterIP) to an open registry is fine; only exposure outside the cluster needs auth", async () => {
-  expect(await exposureFindings(() => [registry(false), runners(), service("registry", "dind-stack", { selector: REGISTRY_LABELS })])).toEqual([]);
+  expect(await exposureFindings(() => [...registry(false), runners(), service("registry", "dind-stack", { selector: REGISTRY_LABELS })])).toEqual([]);
 });
 
 test.each([
@@ -43,16 +49,16 @@ test.each([
   ["externalIPs", { externalIPs: ["203.0.113.7"] }],
 ])("a %s Service may reach an authenticated registry, not an open one", async (_how, exposure) => {
   const exposed = { selector: REGISTRY_LABELS, ...exposure };
-  expect(await exposureFindings(() => [registry(true), service("registry", "dind-stack", exposed)])).toEqual([]);
-  expect(await exposureFindings(() => [registry(false), service("registry", "dind-stack", exposed)])).toEqual([
-    expect.stringMatching(/^Service dind-stack\/registry \(.+\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry; only a registry that requires authentication/),
+  expect(await exposureFindings(() => [...registry(true), service("registry", "dind-stack", exposed)])).toEqual([]);
+  expect(await exposureFindings(() => [...registry(false), service("registry", "dind-stack", exposed)])).toEqual([
+    expect.stringMatching(/^Service dind-stack\/registry \(.+\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry; only a registry whose config file \(the one its command loads\) requires authentication/),
   ]);
 });
 
 test("an exposed Service to the runners, to pods of another namespace, or without a selector is refused", async () => {
   expect(
     await exposureFindings(() => [
-      registry(true),
+      ...registry(true),
       runners(),
       service("runners", "dind-stack-runners", { type: "LoadBalancer", selector: RUNNER_LABELS }),
       service("elsewhere", "default", { type: "NodePort", selector: REGISTRY_LABELS }),
@@ -66,9 +72,9 @@ test("an exposed Service to the runners, to pods of another namespace, or withou
 });
 
 test("an Ingress may route to an authenticated registry's Service, not to an open one nor to a Service the stack does not declare", async () => {
-  expect(await exposureFindings(() => [registry(true), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), ingress("registry", "registry")])).toEqual([]);
+  expect(await exposureFindings(() => [...registry(true), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), ingress("registry", "registry")])).toEqual([]);
   expect(
-    await exposureFindings(() => [registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), ingress("registry", "registry"), ingress("other", "somewhere")]),
+    await exposureFindings(() => [...registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), ingress("registry", "registry"), ingress("other", "somewhere")]),
   ).toEqual([
     expect.stringMatching(/^Ingress dind-stack\/other routes to Service dind-stack\/somewhere, which this stack does not declare/),
     expect.stringMatching(/^Ingress dind-stack\/registry \(to Service dind-stack\/registry\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry;/),
@@ -77,11 +83,12 @@ test("an Ingress may route to an authenticated registry's Service, not to an ope
 
 test("a stack file with registry.allowUnauthenticatedExposure: true may expose its open registry, still not its runners", async () => {
   const resources = await declared("ci", () => [
-    registry(false),
+    ...registry(false),
     runners(),
     service("registry", "dind-stack", { type: "LoadBalancer", selector: REGISTRY_LABELS }),
     service("runners", "dind-stack-runners", { type: "LoadBalancer", selector: RUNNER_LABELS }),
   ]);
-  const messages = clusterExposureViolations(resources, { ...NO_OPT_INS, unauthenticatedRegistry: true }).map((violation) => violation.message);
+  const judged = judgeStack(resources, readTrustedImages("ci"));
+  const messages = clusterExposureViolations(resources, judged, { ...NO_OPT_INS, unauthenticatedRegistry: true }).map((violation) => violation.message);
   expect(messages).toEqual([expect.stringMatching(/^Service dind-stack-runners\/runners \(type LoadBalancer\) reaches outside the cluster/)]);
 });

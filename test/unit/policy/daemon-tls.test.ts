@@ -21,17 +21,19 @@ describe("Docker target", () => {
     ).toEqual([]);
   });
 
-  test("plain TCP on either side is refused: empty DOCKER_TLS_CERTDIR, a tcp --host without --tlsverify, a tcp DOCKER_HOST without DOCKER_TLS_VERIFY", async () => {
+  test("plain TCP on either side is refused, whatever the container is: empty DOCKER_TLS_CERTDIR, a tcp --host without --tlsverify (daemon or CLI), a tcp DOCKER_HOST without DOCKER_TLS_VERIFY", async () => {
     expect(
       await tlsFindings(() => [
         new docker.Container("daemon", { name: "docker", image, privileged: true, envs: ["DOCKER_TLS_CERTDIR="] }),
         new docker.Container("flags", { name: "flags", image, privileged: true, entrypoints: ["dockerd"], command: ["-H", "tcp://0.0.0.0:2375"] }),
         new docker.Container("client", { name: "client", image, envs: ["DOCKER_HOST=tcp://docker:2375", "DOCKER_TLS_VERIFY="] }),
+        new docker.Container("cli", { name: "cli", image: "alpine:3.19", entrypoints: ["docker"], command: ["-H", "tcp://docker:2375", "ps"] }),
       ]),
     ).toEqual([
+      expect.stringMatching(/^container cli names a tcp:\/\/ Docker host \(--host\/-H\) without --tlsverify/),
       expect.stringMatching(/^container client reaches its daemon at tcp:\/\/docker:2375 without DOCKER_TLS_VERIFY.*daemon.tls: false$/),
-      expect.stringMatching(/^container docker is a DinD daemon with DOCKER_TLS_CERTDIR empty, so it serves the Docker API over plain TCP \(2375\)/),
-      expect.stringMatching(/^container flags is a DinD daemon told to listen on tcp:\/\/ without --tlsverify/),
+      expect.stringMatching(/^container docker sets DOCKER_TLS_CERTDIR empty, which makes the DinD entrypoint serve the Docker API over plain TCP \(2375\)/),
+      expect.stringMatching(/^container flags names a tcp:\/\/ Docker host \(--host\/-H\) without --tlsverify/),
     ]);
   });
 
@@ -74,7 +76,7 @@ describe("Kubernetes target", () => {
         }),
       ]),
     ).toEqual([
-      expect.stringMatching(/^StatefulSet ci-runners\/runner, container dind is a DinD daemon with DOCKER_TLS_CERTDIR empty/),
+      expect.stringMatching(/^StatefulSet ci-runners\/runner, container dind sets DOCKER_TLS_CERTDIR empty/),
       expect.stringMatching(/^StatefulSet ci-runners\/runner, container job reaches its daemon at tcp:\/\/localhost:2375 without DOCKER_TLS_VERIFY/),
     ]);
   });

@@ -1,16 +1,19 @@
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { CustomResource } from "@pulumi/pulumi";
-import { isLoopback, publishedPortViolations } from "../../../policy/checks/exposure";
-import { dockerContainerView } from "../../../policy/docker-container";
+import { isLoopback, publishedPortViolations } from "../../../policy/checks/host-exposure";
+import { judgeStack } from "../../../policy/stack-containers";
 import { NO_OPT_INS } from "../../../policy/stack-opt-ins";
+import { readTrustedImages } from "../../../policy/trusted-images";
 import { named } from "../../support/resource-queries";
 import { runProgram } from "../../support/run-program";
 import { stackConfig, withOverrides } from "../../support/stack-config";
-import { RUNNER_LABELS, REGISTRY_LABELS, registryPod, runnerPod } from "./support/kubernetes-fixtures";
-import { asPolicyResource, packFindings, policyMessages } from "./support/pack-harness";
+import { declared } from "./support/declare-resources";
+import { RUNNER_LABELS, REGISTRY_LABELS, registryConfigFile, registryConfigSecret, registryPod, runnerPod } from "./support/kubernetes-fixtures";
+import { asPolicyResources, packFindings, policyMessages } from "./support/pack-harness";
 
 const portFindings = (declare: () => CustomResource[]) => policyMessages("host-exposure-needs-registry-auth", "ci", declare);
+const networkFindings = (declare: () => CustomResource[]) => policyMessages("host-network-needs-registry-auth", "ci", declare);
 
 test.each([
   ["127.0.0.1", true],
@@ -26,53 +29,87 @@ test.each([
 });
 
 describe("Docker target", () => {
-  const registry = (name: string, ip: string | undefined, envs: string[]) =>
-    new docker.Container(name, { name, image: "registry:2", envs, ports: [{ internal: 5000, external: 5000, ...(ip === undefined ? {} : { ip }) }] });
+  const CONFIG = "/etc/registry/config.yml";
+  const everywhere = [{ internal: 5000, external: 5000, ip: "0.0.0.0" }];
+  /** A registry:2 container (its image by ID, as the program's) serving CONFIG, uploaded with `auth`. */
+  const registry = (name: string, image: docker.RemoteImage, options: Partial<docker.ContainerArgs> & { auth?: boolean } = {}) => {
+    const { auth, ...args } = options;
+    return new docker.Container(name, { name, image: image.imageId, command: [CONFIG], uploads: [{ file: CONFIG, content: registryConfigFile(auth ?? false) }], ports: everywhere, ...args });
+  };
+  const registryImage = () => new docker.RemoteImage("registry", { name: "registry:2" });
 
-  test("a registry on loopback, or beyond it with htpasswd auth, passes", async () => {
+  test("a registry on loopback, or beyond it with htpasswd auth in the config file its command loads, passes", async () => {
     expect(
-      await portFindings(() => [
-        registry("loopback", "127.0.0.1", []),
-        registry("loopback6", "::1", []),
-        registry("authenticated", "0.0.0.0", ["REGISTRY_AUTH=htpasswd", "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd"]),
-      ]),
+      await portFindings(() => {
+        const image = registryImage();
+        return [
+          registry("loopback", image, { ports: [{ internal: 5000, external: 5000, ip: "127.0.0.1" }] }),
+          registry("loopback6", image, { ports: [{ internal: 5000, external: 5000, ip: "::1" }] }),
+          registry("authenticated", image, { auth: true }),
+        ];
+      }),
     ).toEqual([]);
   });
 
-  test("an open registry beyond loopback (an address, every address, or no address given) and a published daemon are refused", async () => {
+  test("an open registry beyond loopback (an address, every address, no address, publishAllPorts) and a published daemon are refused", async () => {
     expect(
-      await portFindings(() => [
-        registry("lan", "10.1.2.3", []),
-        registry("any", undefined, []),
-        registry("silly", "::", ["REGISTRY_AUTH=silly"]),
-        new docker.Container("daemon", { name: "daemon", image: "dind-stack/dind:24.0.6", privileged: true, ports: [{ internal: 2376, external: 2376, ip: "0.0.0.0" }] }),
-      ]),
+      await portFindings(() => {
+        const image = registryImage();
+        return [
+          registry("lan", image, { ports: [{ internal: 5000, external: 5000, ip: "10.1.2.3" }] }),
+          registry("any", image, { ports: [{ internal: 5000, external: 5000 }] }),
+          registry("all-ports", image, { ports: [], publishAllPorts: true }),
+          new docker.Container("daemon", { name: "daemon", image: "dind-stack/dind:24.0.6", privileged: true, ports: [{ internal: 2376, external: 2376, ip: "0.0.0.0" }] }),
+        ];
+      }),
     ).toEqual([
-      "container any publishes host port 5000 on 0.0.0.0, beyond loopback; only a registry that requires authentication (htpasswd or token), or the registry of a stack whose file sets dind-stack:registry.allowUnauthenticatedExposure: true, may be published there",
-      expect.stringMatching(/^container daemon publishes host port 2376 on 0.0.0.0, beyond loopback/),
-      expect.stringMatching(/^container lan publishes host port 5000 on 10.1.2.3, beyond loopback/),
-      expect.stringMatching(/^container silly publishes host port 5000 on ::, beyond loopback/),
+      expect.stringMatching(/^container all-ports publishes every port its image exposes on all host addresses \(publishAllPorts\)/),
+      expect.stringMatching(/^container any publishes host port 5000 on 0\.0\.0\.0, beyond loopback; only a registry whose config file \(the one its command loads\) requires authentication/),
+      expect.stringMatching(/^container daemon publishes host port 2376 on 0\.0\.0\.0, beyond loopback/),
+      expect.stringMatching(/^container lan publishes host port 5000 on 10\.1\.2\.3, beyond loopback/),
     ]);
   });
 
-  test("auth set in the registry's uploaded config file counts; distribution's `silly` auth does not", async () => {
-    const withConfig = (name: string, auth: object) =>
-      new docker.Container(name, {
-        name,
-        image: "registry:2",
-        command: ["/etc/registry/config.yml"],
-        uploads: [{ file: "/etc/registry/config.yml", content: JSON.stringify({ version: 0.1, storage: { filesystem: {} }, http: { addr: ":5000" }, auth }) }],
-        ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0" }],
-      });
-    expect(await portFindings(() => [withConfig("htpasswd", { htpasswd: { realm: "r", path: "/auth/htpasswd" } }), withConfig("silly", { silly: { realm: "r", service: "s" } })])).toEqual([
-      expect.stringMatching(/^container silly publishes host port 5000 on 0.0.0.0, beyond loopback/),
-    ]);
+  test("auth counts only from the file the registry's command loads: not another upload, not REGISTRY_AUTH variables, not a file a mount hides, not `silly`", async () => {
+    const authenticatedElsewhere = { file: "/etc/registry/auth.htpasswd", content: registryConfigFile(true) };
+    expect(
+      await portFindings(() => {
+        const image = registryImage();
+        return [
+          registry("other-upload", image, { uploads: [{ file: CONFIG, content: registryConfigFile(false) }, authenticatedElsewhere] }),
+          registry("env", image, { envs: ["REGISTRY_AUTH=htpasswd", "REGISTRY_AUTH_HTPASSWD_REALM=r", "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd"] }),
+          registry("env-override", image, { auth: true, envs: ["REGISTRY_AUTH_HTPASSWD_PATH=/dev/null"] }),
+          registry("hidden", image, { auth: true, volumes: [{ hostPath: "/srv/registry-config", containerPath: "/etc/registry" }] }),
+          registry("default-file", image, { command: [], uploads: [authenticatedElsewhere] }),
+          registry("silly", image, { uploads: [{ file: CONFIG, content: JSON.stringify({ storage: {}, http: {}, auth: { silly: { realm: "r", service: "s" } } }) }] }),
+        ];
+      }),
+    ).toEqual(["default-file", "env", "env-override", "hidden", "other-upload", "silly"].map((name) => expect.stringMatching(new RegExp(`^container ${name} publishes host port 5000 on 0\\.0\\.0\\.0, beyond loopback`))));
+  });
+
+  test("REGISTRY_AUTH on another image, or the registry image running a shell, is no authenticated registry", async () => {
+    expect(
+      await portFindings(() => [
+        new docker.Container("nginx", { name: "nginx", image: new docker.RemoteImage("nginx", { name: "nginx:1.27" }).imageId, envs: ["REGISTRY_AUTH=htpasswd"], ports: everywhere }),
+        registry("shell", registryImage(), { auth: true, entrypoints: ["sh", "-c", "nc -lk -p 5000"] }),
+      ]),
+    ).toEqual([expect.stringMatching(/^container nginx publishes host port 5000/), expect.stringMatching(/^container shell publishes host port 5000/)]);
+  });
+
+  test("a registry on the host's network (networkMode: host) is judged like a published one", async () => {
+    expect(
+      await networkFindings(() => {
+        const image = registryImage();
+        return [registry("open", image, { ports: [], networkMode: "host" }), registry("authenticated", image, { ports: [], networkMode: "host", auth: true })];
+      }),
+    ).toEqual([expect.stringMatching(/^container open uses the host's network \(networkMode: host\), which exposes whatever it listens on beyond the host; only a registry whose config file/)]);
   });
 
   test("the program's own registry: exposed with auth it passes; exposed without auth it is refused unless the stack file allows it", async () => {
     const findingsFor = async (overrides: Record<string, unknown>, secretKeys: string[] = []) => {
       const run = await runProgram("ci", withOverrides(stackConfig("ci"), overrides), secretKeys);
-      return { run, findings: await packFindings(run.resources.map((resource) => asPolicyResource("ci", resource))) };
+      const findings = await packFindings(asPolicyResources("ci", run.resources));
+      return { run, findings: findings.filter((finding) => finding.level === "mandatory") };
     };
     const withAuth = await findingsFor(
       { "dind-stack:registry": { bindAddress: "0.0.0.0", auth: { username: "builder" } }, "dind-stack:registryPassword": "a long password" },
@@ -86,48 +123,52 @@ describe("Docker target", () => {
     expect(open.findings).toEqual([
       {
         policy: "host-exposure-needs-registry-auth",
-        urn: asPolicyResource("ci", named(open.run.resources, "ci-registry-container")).urn,
+        urn: asPolicyResources("ci", open.run.resources).find((resource) => resource.name === named(open.run.resources, "ci-registry-container").name)!.urn,
         message: expect.stringMatching(/^container dind-stack-ci-registry publishes host port 5001 on 0.0.0.0, beyond loopback/),
+        level: "mandatory",
       },
     ]);
   });
 
-  test("a stack file with registry.allowUnauthenticatedExposure: true lets its registry, and only a registry, be published without auth", () => {
+  test("a stack file with registry.allowUnauthenticatedExposure: true lets its registry, and only a registry, be published without auth", async () => {
+    const judged = judgeStack(
+      await declared("ci", () => [
+        registry("registry", registryImage()),
+        new docker.Container("daemon", { name: "daemon", image: "dind-stack/dind:24.0.6", envs: ["DOCKER_TLS_CERTDIR=/certs"], ports: everywhere }),
+        new docker.Container("lookalike", { name: "lookalike", image: "example/registry-ui:1.0", command: [CONFIG], ports: everywhere }),
+      ]),
+      readTrustedImages("ci"),
+    ).flatMap((resource) => resource.containers);
     const optedIn = { ...NO_OPT_INS, unauthenticatedRegistry: true };
-    const ports = [{ internal: 5000, external: 5000, ip: "0.0.0.0" }];
-    const registries = [
-      dockerContainerView("by-image", { image: "mirror.example:5000/library/registry:2", ports }),
-      dockerContainerView("by-env", { image: "sha256:99792dec613df93169a118b05312a722a63604b868e4c941b1b436abcf3bb70f", envs: ["REGISTRY_STORAGE_DELETE_ENABLED=true"], ports }),
-    ];
-    for (const registry of registries) {
-      expect(publishedPortViolations(registry, NO_OPT_INS)).toHaveLength(1);
-      expect(publishedPortViolations(registry, optedIn)).toEqual([]);
-    }
-    const daemon = dockerContainerView("d", { image: "dind-stack/dind:24.0.6", envs: ["DOCKER_TLS_CERTDIR=/certs"], ports });
-    const registryLookalike = dockerContainerView("l", { image: "example/registry-ui:1.0", ports });
-    expect(publishedPortViolations(daemon, optedIn)).toHaveLength(1);
-    expect(publishedPortViolations(registryLookalike, optedIn)).toHaveLength(1);
+    const refused = (optIns: typeof NO_OPT_INS) => judged.filter((container) => publishedPortViolations(container, optIns).length > 0).map((container) => container.view.label).sort();
+    expect(refused(NO_OPT_INS)).toEqual(["container daemon", "container lookalike", "container registry"]);
+    expect(refused(optedIn)).toEqual(["container daemon", "container lookalike"]);
   });
 });
 
 describe("Kubernetes target", () => {
   const metadata = (name: string) => ({ name, namespace: "dind-stack" });
+  const hostPort = (hostIP?: string) => ({ ports: [{ containerPort: 5000, hostPort: 5000, ...(hostIP ? { hostIP } : {}) }] });
 
-  test("hostPorts: an authenticated registry may take one, an open registry may not; a hostPort on the node's loopback is fine", async () => {
-    expect(
-      await portFindings(() => [
-        new k8s.core.v1.Pod("auth", { metadata: metadata("auth"), spec: registryPod(true, { ports: [{ containerPort: 5000, hostPort: 5000 }] }) }),
-        new k8s.core.v1.Pod("open", { metadata: metadata("open"), spec: registryPod(false, { ports: [{ containerPort: 5000, hostPort: 5000 }] }) }),
-        new k8s.core.v1.Pod("local", { metadata: metadata("local"), spec: registryPod(false, { ports: [{ containerPort: 5000, hostPort: 5000, hostIP: "127.0.0.1" }] }) }),
-      ]),
-    ).toEqual([expect.stringMatching(/^Pod dind-stack\/open, container registry publishes host port 5000 on 0.0.0.0, beyond loopback/)]);
+  test("hostPorts: a registry whose config Secret requires auth may take one, an open one may not, nor one with REGISTRY_AUTH variables only; the node's loopback is fine", async () => {
+    const pods = (auth: boolean) => [
+      registryConfigSecret("dind-stack", auth),
+      new k8s.core.v1.Pod("exposed", { metadata: metadata("exposed"), spec: registryPod(hostPort()) }),
+      new k8s.core.v1.Pod("local", { metadata: metadata("local"), spec: registryPod(hostPort("127.0.0.1")) }),
+      new k8s.core.v1.Pod("env", { metadata: metadata("env"), spec: registryPod({ ...hostPort(), args: [], env: [{ name: "REGISTRY_AUTH", value: "htpasswd" }] }) }),
+    ];
+    const exposed = /^Pod dind-stack\/exposed, container registry publishes host port 5000 on 0\.0\.0\.0, beyond loopback/;
+    const env = /^Pod dind-stack\/env, container registry publishes host port 5000 on 0\.0\.0\.0/;
+    expect(await portFindings(() => pods(true))).toEqual([expect.stringMatching(env)]);
+    expect(await portFindings(() => pods(false))).toEqual([expect.stringMatching(env), expect.stringMatching(exposed)]);
   });
 
-  test("only an authenticated registry's pods may use the node's network", async () => {
-    const messages = await policyMessages("host-network-needs-registry-auth", "ci", () => [
+  test("only pods of authenticated registries may use the node's network", async () => {
+    const messages = await networkFindings(() => [
+      registryConfigSecret("dind-stack", true),
       new k8s.apps.v1.Deployment("registry", {
         metadata: metadata("registry"),
-        spec: { selector: { matchLabels: REGISTRY_LABELS }, template: { metadata: { labels: REGISTRY_LABELS }, spec: { ...registryPod(true), hostNetwork: true } } },
+        spec: { selector: { matchLabels: REGISTRY_LABELS }, template: { metadata: { labels: REGISTRY_LABELS }, spec: { ...registryPod(), hostNetwork: true } } },
       }),
       new k8s.apps.v1.Deployment("runner", {
         metadata: metadata("runner"),

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { NO_OPT_INS, optInsFromConfig, readStackOptIns, stackOfUrn } from "../../../policy/stack-opt-ins";
+import { readTrustedImages, trustedImagesFromConfig } from "../../../policy/trusted-images";
 import { stackFilePath } from "../../../scripts/stack-files";
 import { REPO_ROOT } from "../../support/stack-config";
 
@@ -16,6 +17,8 @@ test.each([
   [{ "dind-stack:daemon": {} }, NO_OPT_INS],
   [{ "dind-stack:registry": { allowUnauthenticatedExposure: true } }, { ...NO_OPT_INS, unauthenticatedRegistry: true }],
   [{ "dind-stack:registry": { allowUnauthenticatedExposure: false, bindAddress: "0.0.0.0" } }, NO_OPT_INS],
+  [{ "dind-stack:dindImage": { advisories: "refuse" } }, { ...NO_OPT_INS, refuseEngineAdvisories: true }],
+  [{ "dind-stack:dindImage": { advisories: "warn", dockerVersion: "24.0.6" } }, NO_OPT_INS],
   [{}, NO_OPT_INS],
 ])("config %j opts into %j", (config, expected) => {
   expect(optInsFromConfig(config)).toEqual(expected);
@@ -46,4 +49,20 @@ test("the stack file is found through Pulumi.yaml's stackConfigDir, or beside Pu
   } finally {
     fs.rmSync(project, { recursive: true, force: true });
   }
+});
+
+test("which images are the DinD and registry images comes from the stack file, defaults applied; an invalid section falls back to the defaults", () => {
+  const sorted = (images: { dind: ReadonlySet<string>; registry: ReadonlySet<string> }) => ({ dind: [...images.dind].sort(), registry: [...images.registry].sort() });
+  expect(sorted(readTrustedImages("ci"))).toEqual({ dind: ["docker.io/dind-stack/dind"], registry: ["docker.io/library/registry"] });
+  expect(sorted(readTrustedImages("prod"))).toEqual({ dind: ["docker.io/dind-stack/dind", "registry.example.com/platform/dind"], registry: ["docker.io/library/registry"] });
+  expect(
+    sorted(
+      trustedImagesFromConfig({
+        "dind-stack:dindImage": { imageName: "ci/dind" },
+        "dind-stack:registry": { image: "mirror.example:5000/library/registry:2.8.3" },
+        "dind-stack:kubernetes": { dindImage: { reference: "quay.example/tools/dind:25.0.5" } },
+      }),
+    ),
+  ).toEqual({ dind: ["docker.io/ci/dind", "quay.example/tools/dind"], registry: ["docker.io/library/registry", "mirror.example:5000/library/registry"] });
+  expect(sorted(trustedImagesFromConfig({ "dind-stack:dindImage": { imageName: "Not A Repository" } }))).toEqual({ dind: ["docker.io/dind-stack/dind"], registry: ["docker.io/library/registry"] });
 });

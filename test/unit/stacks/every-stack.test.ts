@@ -1,10 +1,11 @@
 import { DOCKER, ofType } from "../../support/resource-queries";
 import { runProgram } from "../../support/run-program";
-import { stackConfig, stackNames } from "../../support/stack-config";
+import { deployableStack, stackNames } from "../../support/stack-config";
 
 describe.each(stackNames())("stack %s", (stack) => {
   test("its config file is valid and the program declares resources with unique names", async () => {
-    const run = await runProgram(stack, stackConfig(stack));
+    const { config, secretKeys } = deployableStack(stack);
+    const run = await runProgram(stack, config, secretKeys);
     const logical = run.resources.map((resource) => `${resource.type}::${resource.name}`);
     expect(new Set(logical).size).toBe(logical.length);
     for (const type of [DOCKER.container, DOCKER.volume, DOCKER.network]) {
@@ -18,7 +19,8 @@ describe.each(stackNames())("stack %s", (stack) => {
   });
 
   test("every container carries the stack's labels and nothing but the registry is published", async () => {
-    const run = await runProgram(stack, stackConfig(stack));
+    const { config, secretKeys } = deployableStack(stack);
+    const run = await runProgram(stack, config, secretKeys);
     for (const container of ofType(run.resources, DOCKER.container)) {
       expect(container.inputs.labels).toContainEqual({ label: "org.dind-stack.stack", value: stack });
       if (container.name !== `${stack}-registry-container`) expect(container.inputs.ports).toBeUndefined();

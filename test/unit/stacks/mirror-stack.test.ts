@@ -65,7 +65,7 @@ describe("a stack with a mirror list, registry auth and a restore archive", () =
     expect(parentName(named(run.resources, "ci-mirror"))).toBe("ci");
     const load = named(run.resources, nginx.load).inputs;
     expect(load.create).toBe(`docker load -i "$DIND_STACK_ARCHIVE" && docker image inspect --format '{{.Id}}' "$DIND_STACK_IMAGE_ID"`);
-    expect(load.environment).toEqual({ DIND_STACK_ARCHIVE: path.join(dir, "nginx.tar"), DIND_STACK_IMAGE_ID: savedImageId(NGINX) });
+    expect(load.environment).toEqual({ DOCKER_CONTEXT: "default", DIND_STACK_ARCHIVE: path.join(dir, "nginx.tar"), DIND_STACK_IMAGE_ID: savedImageId(NGINX) });
     expect(load.triggers).toEqual([savedImageId(NGINX)]);
     expect(named(run.resources, mysql.pull).inputs).toEqual({ name: "mysql:5.7", keepLocally: true });
   });
@@ -97,9 +97,9 @@ describe("a stack with a mirror list, registry auth and a restore archive", () =
     expect(named(run.resources, mysql.tag).options.propertyDependencies.sourceImage.map((urn) => urn.slice(urn.lastIndexOf("::") + 2))).toEqual([mysql.pull]);
   });
 
-  test("nothing of the mirror is replaced delete-first or retained by Pulumi: a push moves the tag, and keepRemotely leaves the registry's content", () => {
+  test("the mirror sets no replacement order and retains nothing: a push moves the tag, and keepRemotely leaves the registry's content", () => {
     for (const resource of run.resources.filter((resource) => parentName(resource) === "ci-mirror")) {
-      expect([resource.name, resource.options.deleteBeforeReplace, resource.options.retainOnDelete]).toEqual([resource.name, false, false]);
+      expect([resource.name, resource.options.deleteBeforeReplace, resource.options.retainOnDelete]).toEqual([resource.name, undefined, false]);
     }
   });
 
@@ -119,17 +119,43 @@ describe("a stack with a mirror list, registry auth and a restore archive", () =
     expect(registeredAfter(restore, named(run.resources, "ci-registry-data"))).toBe(true);
   });
 
-  test("with auth the registry is no Docker Hub mirror of the daemons (they would send it their Hub credentials)", () => {
+  test("the DinD daemons' Docker Hub mirror is the read-only mirror registry, never the registry they push to", () => {
     const daemonJson = named(run.resources, "ci-dind-daemon").inputs.envs.find((env: string) => env.startsWith("DIND_DAEMON_JSON="));
-    expect(JSON.parse(daemonJson.slice("DIND_DAEMON_JSON=".length))["registry-mirrors"]).toBeUndefined();
+    const parsed = JSON.parse(daemonJson.slice("DIND_DAEMON_JSON=".length));
+    expect(parsed["registry-mirrors"]).toEqual(["http://mirror:5000"]);
+    expect(parsed["insecure-registries"]).toEqual(["registry:5000", "mirror:5000"]);
   });
 
-  test("the stack reports every mirrored image at its local reference where clients pull", () => {
+  test("the mirror registry refuses writes: read-only mode, its volume mounted read-only, on the stack's network only", () => {
+    const mirror = named(run.resources, "ci-mirror-registry-container");
+    expect(mirror.inputs.name).toBe("dind-stack-ci-mirror");
+    const config = JSON.parse(mirror.inputs.uploads[0].content);
+    expect(config.storage.maintenance.readonly).toEqual({ enabled: true });
+    expect(mirror.inputs.volumes).toEqual([{ volumeName: "dind-stack-ci-mirror-data", containerPath: "/var/lib/registry", readOnly: true }]);
+    expect(mirror.inputs.ports).toBeUndefined();
+    expect(mirror.inputs.networksAdvanced).toEqual([{ name: "dind-stack-ci", aliases: ["mirror"] }]);
+    expect(named(run.resources, "ci-mirror-registry-data").options.retainOnDelete).toBe(true);
+  });
+
+  test("each image is published into the mirror's volume by a local command, after it is loaded or pulled; the mirror starts after them, the clients after the mirror", () => {
+    const publishes = run.resources.filter((resource) => resource.name.endsWith("-publish"));
+    expect(publishes.map((resource) => resource.inputs.environment.DIND_STACK_LOCAL_NAME)).toEqual(["library/nginx:alpine", "coreos/flannel:v0.11.0-amd64", "db/mysql:5.7"]);
+    const nginxPublish = publishes[0];
+    expect(nginxPublish.inputs.environment).toMatchObject({ DIND_STACK_MIRROR_VOLUME: "dind-stack-ci-mirror-data", DIND_STACK_IMAGE_ID: savedImageId(NGINX) });
+    expect(dependencyNames(nginxPublish)).toContain(nginx.load);
+    expect(nginxPublish.inputs.triggers).toEqual([savedImageId(NGINX), "dind-stack-ci-mirror-data"]);
+    const mirror = named(run.resources, "ci-mirror-registry-container");
+    for (const publish of publishes) expect(dependencyNames(mirror)).toContain(publish.name);
+    expect(dependencyNames(named(run.resources, "ci-dind-client-runner-1"))).toContain("ci-mirror-registry-container");
+  });
+
+  test("the stack reports every mirrored image at its reference in the read-only mirror", () => {
     expect(run.outputs.mirroredImages).toEqual([
-      { source: "nginx:alpine", reference: "registry:5000/library/nginx:alpine", imageId: savedImageId(NGINX) },
-      { source: "quay.io/coreos/flannel:v0.11.0-amd64", reference: "registry:5000/coreos/flannel:v0.11.0-amd64", imageId: savedImageId(FLANNEL) },
-      { source: "mysql:5.7", reference: "registry:5000/db/mysql:5.7", imageId: expect.stringMatching(/^sha256:/) },
+      { source: "nginx:alpine", reference: "mirror:5000/library/nginx:alpine", imageId: savedImageId(NGINX) },
+      { source: "quay.io/coreos/flannel:v0.11.0-amd64", reference: "mirror:5000/coreos/flannel:v0.11.0-amd64", imageId: savedImageId(FLANNEL) },
+      { source: "mysql:5.7", reference: "mirror:5000/db/mysql:5.7", imageId: expect.stringMatching(/^sha256:/) },
     ]);
+    expect(run.outputs.dataVolumes).toEqual(["dind-stack-ci-registry-data", "dind-stack-ci-dind-data", "dind-stack-ci-mirror-data"]);
     expect(run.outputs.hostDaemonJson).toBe("");
   });
 

@@ -1,10 +1,10 @@
 import { runProgram } from "../../support/run-program";
-import { stackConfig, withOverrides } from "../../support/stack-config";
+import { deployableStack, stackConfig, withOverrides } from "../../support/stack-config";
 
 /** Runs the program with a config it must refuse; returns the error and what it declared anyway. */
-async function refused(stack: string, config: Record<string, string>): Promise<{ message: string; declared: string[] }> {
+async function refused(stack: string, config: Record<string, string>, secretKeys: string[] = []): Promise<{ message: string; declared: string[] }> {
   const declared: string[] = [];
-  const run = runProgram(stack, config, [], {
+  const run = runProgram(stack, config, secretKeys, {
     realize: async ({ name, inputs }) => {
       declared.push(name);
       return { id: name, state: inputs };
@@ -22,7 +22,7 @@ test("a bad stack config stops the program before any resource is declared, list
   expect(await refused("ci", config)).toEqual({
     message: [
       'stack "ci" has 2 config problems; nothing was deployed:',
-      '  - dind-stack:registry.bindAddres: unknown key (did you mean "bindAddress"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, retainDataOnDelete, deleteEnabled, auth, proxy',
+      '  - dind-stack:registry.bindAddres: unknown key (did you mean "bindAddress"?); allowed keys: image, port, bindAddress, allowUnauthenticatedExposure, alias, volumeName, hostPath, restoreArchive, restoreSizeLimit, retainDataOnDelete, deleteEnabled, auth, proxy',
       "  - dind-stack:daemon.mtu: got 99999; allowed: an integer from 576 to 65535",
     ].join("\n"),
     declared: [],
@@ -30,11 +30,12 @@ test("a bad stack config stops the program before any resource is declared, list
 });
 
 test("on the Kubernetes target too, every problem is reported before any object is declared", async () => {
-  const config = withOverrides(stackConfig("prod"), {
+  const prod = deployableStack("prod");
+  const config = withOverrides(prod.config, {
     "dind-stack:mode": "dood",
     "dind-stack:kubernetes": { registryStorageSize: "50GB", clusterVersion: "1.27" },
   });
-  expect(await refused("prod", config)).toEqual({
+  expect(await refused("prod", config, prod.secretKeys)).toEqual({
     message: [
       'stack "prod" has 4 config problems; nothing was deployed:',
       '  - dind-stack:kubernetes.registryStorageSize: got "50GB"; allowed: a Kubernetes quantity such as "20Gi"',

@@ -16,7 +16,7 @@ function daemonArgs(config: Record<string, unknown>) {
     networkName: "net",
     dataVolume: "data",
     certsVolume: "certs",
-    daemonJson: renderDaemonJson(settings.daemon, "registry:5000"),
+    daemonJson: renderDaemonJson(settings.daemon, ["registry:5000"]),
   });
 }
 
@@ -49,6 +49,9 @@ describe("DinD daemon container", () => {
   test("TLS off: empty cert dir, no cert volume; iptables choice and extra args passed", () => {
     const args = daemonArgs({ daemon: { tls: false, iptables: "legacy", extraArgs: ["--debug"] } });
     expect(args.envs).toContain("DOCKER_TLS_CERTDIR=");
+    // Plain TCP only for the stack's network, never nested containers.
+    expect(args.envs).toContain("DIND_PLAIN_TCP=eth0");
+    expect(daemonArgs({}).envs).not.toContainEqual(expect.stringMatching(/^DIND_PLAIN_TCP=/));
     expect(args.envs).toContain("DIND_IPTABLES_BACKEND=legacy");
     expect(args.volumes).toEqual([{ volumeName: "data", containerPath: "/var/lib/docker" }]);
     expect(args.command).toEqual(["--debug"]);
@@ -70,6 +73,7 @@ describe("client containers", () => {
       readyTimeoutSeconds: 90,
       connection,
       dockerConfig,
+      secretValues: false,
     });
   }
 

@@ -3,7 +3,7 @@ import { parse } from "../../support/config-problems";
 
 describe("daemon.json of the DinD daemons", () => {
   test("defaults: only the stack's registry is insecure (with the http:// BuildKit needs for host:port), logs rotate, nothing else is set", () => {
-    expect(renderDaemonJson(parse({}).daemon, "registry:5000")).toEqual({
+    expect(renderDaemonJson(parse({}).daemon, ["registry:5000"])).toEqual({
       "insecure-registries": ["http://registry:5000"],
       "log-driver": "json-file",
       "log-opts": { "max-size": "10m", "max-file": "3" },
@@ -21,7 +21,7 @@ describe("daemon.json of the DinD daemons", () => {
         logOpts: { maxSize: "50m", maxFile: 5 },
       },
     }).daemon;
-    expect(renderDaemonJson(daemon, "registry:5000")).toEqual({
+    expect(renderDaemonJson(daemon, ["registry:5000"])).toEqual({
       "insecure-registries": ["http://registry:5000", "10.0.0.0/8"],
       "registry-mirrors": ["https://hub-mirror.example"],
       mtu: 1400,

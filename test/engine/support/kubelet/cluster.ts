@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ClusterModel, describeAction } from "../../../support/lifecycle/kubernetes-cluster";
-import { kindOf, KUBERNETES_PROVIDER } from "../../../support/lifecycle/kubernetes-rules";
+import { withProviderName } from "../../../support/lifecycle/kubernetes-naming";
+import { KUBERNETES_PROVIDER, objectKindOf } from "../../../support/lifecycle/kubernetes-rules";
 import { ClusterAction, ModelClaim, ModelPod } from "../../../support/lifecycle/workload-controllers";
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "../engine";
 import { figures } from "../figures";
@@ -63,25 +64,31 @@ export class EngineCluster {
     }
   }
 
-  /** Creates one object the program declared (or the provider, whose settings decide what a create of an existing object does). */
+  /**
+   * Creates one object the program declared (or the provider, whose settings decide what a create
+   * of an existing object does); an unnamed one gets the provider's name. `name` is the
+   * resource's, and its field manager's.
+   */
   async realize(type: string, name: string, inputs: Fields): Promise<Realized> {
     if (type === KUBERNETES_PROVIDER) return this.configure(name, inputs);
-    this.checkFields(type, name, inputs);
-    await this.act(this.model.create(type, inputs));
-    return this.realized(type, inputs);
+    const object = withProviderName(name, inputs, undefined);
+    this.checkFields(type, name, object);
+    await this.act(this.model.create(type, object, name));
+    return this.realized(type, object);
   }
 
-  /** Applies new inputs to an existing object: pods roll or scale, files in running pods are rewritten. */
-  async update(type: string, name: string, inputs: Fields): Promise<Realized> {
+  /** Applies new inputs to an existing object (`state`: what the last deployment left): pods roll or scale, files in running pods are rewritten. */
+  async update(type: string, name: string, inputs: Fields, state: Fields): Promise<Realized> {
     if (type === KUBERNETES_PROVIDER) return this.configure(name, inputs);
-    this.checkFields(type, name, inputs);
-    await this.act(this.model.update(type, inputs));
-    return this.realized(type, inputs);
+    const object = withProviderName(name, inputs, state);
+    this.checkFields(type, name, object);
+    await this.act(this.model.update(type, object, name));
+    return this.realized(type, object);
   }
 
-  /** Deletes an object and what goes with it (a workload's pods, a namespace's contents, a claim's volume). */
-  async remove(type: string, inputs: Fields): Promise<void> {
-    if (type !== KUBERNETES_PROVIDER) await this.act(this.model.remove(type, inputs));
+  /** Deletes an object and what goes with it (a workload's pods, a namespace's contents, a claim's volume); a Patch gives back its fields. */
+  async remove(type: string, name: string, inputs: Fields, state: Fields): Promise<void> {
+    if (type !== KUBERNETES_PROVIDER) await this.act(this.model.remove(type, withProviderName(name, inputs, state), name));
   }
 
   /** The Docker volume standing for a volume claim, if it exists. */
@@ -107,8 +114,8 @@ export class EngineCluster {
   }
 
   private checkFields(type: string, name: string, inputs: Fields): void {
-    const kind = kindOf(type);
-    onlyFields(`${kind} ${name}`, inputs, ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type"]);
+    const kind = objectKindOf(type);
+    onlyFields(`${kind} ${name}`, inputs, ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type", "immutable"]);
     onlyFields(`${kind} ${name}.metadata`, inputs.metadata, ["name", "namespace", "labels", "annotations"]);
     if (kind === "Service") {
       onlyFields(`Service ${name}.spec`, inputs.spec, ["type", "selector", "ports"]);
@@ -117,9 +124,9 @@ export class EngineCluster {
     if (kind === "NetworkPolicy") process.stderr.write(`[kubelet] NetworkPolicy ${inputs.metadata.namespace}/${inputs.metadata.name} kept, not enforced: a CNI enforces policies, not the kubelet\n`);
   }
 
-  /** The object's state as the API server answers: what it keeps, a Service's address, a workload's ready pods. */
+  /** The object's state as the API server answers: what it keeps (of a patched object, all of it), a Service's address, a workload's ready pods. */
   private realized(type: string, inputs: Fields): Realized {
-    const kind = kindOf(type);
+    const kind = objectKindOf(type);
     const namespace: string = kind === "Namespace" ? "" : inputs.metadata.namespace;
     const name: string = inputs.metadata.name;
     const state: Fields = { ...this.model.lookup(kind, namespace, name)! };

@@ -80,10 +80,19 @@ export function analyze(pack: RunningPack, resource: ResourceInput): Promise<Dia
   );
 }
 
+/** A stack's resource as the engine sends it for AnalyzeStack: with the URNs each input comes from. */
+function stackResource(resource: ResourceInput): analyzer.AnalyzerResource {
+  const message = fill(new analyzer.AnalyzerResource(), resource);
+  for (const [property, sources] of Object.entries(resource.propertyDependencies ?? {})) {
+    message.getPropertydependenciesMap().set(property, new analyzer.AnalyzerPropertyDependencies().setUrnsList(sources.map((source) => source.urn)));
+  }
+  return message;
+}
+
 /** The pack's verdict on a whole stack (the AnalyzeStack call at the end of a preview or update). */
 export function analyzeStack(pack: RunningPack, resources: readonly ResourceInput[]): Promise<Diagnostic[]> {
   const request = new analyzer.AnalyzeStackRequest();
-  request.setResourcesList(resources.map((resource) => fill(new analyzer.AnalyzerResource(), resource)));
+  request.setResourcesList(resources.map(stackResource));
   return new Promise((resolve, reject) => pack.client.analyzeStack(request, (error, response) => (error ? reject(error) : resolve(diagnostics(response)))));
 }
 

@@ -1,42 +1,10 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { Unwrap } from "@pulumi/pulumi";
-import { BlockList, isIPv4, isIPv6 } from "node:net";
-import { ContainerView, isAuthenticatedRegistry, isRegistry } from "../container-view";
-import { PodView, podViewOf } from "../kubernetes-pod";
+import { PodView } from "../kubernetes-pod";
 import { ResourceInput } from "../resource-input";
+import { JudgedResource } from "../stack-containers";
 import { StackOptIns } from "../stack-opt-ins";
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
-LOOPBACK.addAddress("::1", "ipv6");
-
-/** True for an address only the host itself reaches (127.0.0.0/8, ::1). */
-export function isLoopback(ip: string): boolean {
-  if (isIPv4(ip)) return LOOPBACK.check(ip, "ipv4");
-  if (isIPv6(ip)) return LOOPBACK.check(ip, "ipv6");
-  return false;
-}
-
-const ONLY_REGISTRY =
-  "only a registry that requires authentication (htpasswd or token), or the registry of a stack whose file sets dind-stack:registry.allowUnauthenticatedExposure: true,";
-
-/** True when a container may be reached from outside: a registry with authentication, or any registry when the stack file allows that. */
-export function mayBeExposed(container: ContainerView, optIns: StackOptIns): boolean {
-  return isAuthenticatedRegistry(container) || (optIns.unauthenticatedRegistry && isRegistry(container));
-}
-
-/** Ports published beyond loopback (Docker ports, Kubernetes hostPorts) by a container that may not be exposed. */
-export function publishedPortViolations(container: ContainerView, optIns: StackOptIns): string[] {
-  const exposed = container.published.filter((port) => !isLoopback(port.ip));
-  if (exposed.length === 0 || mayBeExposed(container, optIns)) return [];
-  return exposed.map((port) => `${container.label} publishes host port ${port.port} on ${port.ip}, beyond loopback; ${ONLY_REGISTRY} may be published there`);
-}
-
-/** A pod on the node's network (everything it listens on is reachable from outside) that is not a registry that may be exposed. */
-export function hostNetworkViolations(pod: PodView, optIns: StackOptIns): string[] {
-  if (!pod.hostNetwork || pod.containers.some((container) => mayBeExposed(container, optIns))) return [];
-  return [`${pod.label} uses the node's network, which exposes whatever it listens on outside the cluster; ${ONLY_REGISTRY} may use it`];
-}
+import { mayBeExposed, ONLY_REGISTRY } from "./host-exposure";
 
 type ServiceInputs = Unwrap<k8s.core.v1.ServiceArgs>;
 
@@ -84,20 +52,20 @@ function selects(service: Service, pod: PodView): boolean {
   return pod.namespace === service.namespace && wanted.length > 0 && wanted.every(([key, value]) => pod.labels[key] === value);
 }
 
-/** Why what a Service sends traffic to may not be exposed; undefined when it only reaches registries that may be. */
-function unexposableTargets(service: Service, pods: readonly PodView[], optIns: StackOptIns): string | undefined {
-  const targets = pods.filter((pod) => selects(service, pod));
+/** Why what a Service sends traffic to may not be exposed; undefined when it only reaches pods with a registry that may be. */
+function unexposableTargets(service: Service, pods: readonly JudgedResource[], optIns: StackOptIns): string | undefined {
+  const targets = pods.filter((pod) => selects(service, pod.pod!));
   if (targets.length === 0) return "it selects no pod this stack declares";
   const open = targets.filter((pod) => !pod.containers.some((container) => mayBeExposed(container, optIns)));
-  return open.length > 0 ? `it sends traffic to ${open.map((pod) => pod.label).join(", ")}` : undefined;
+  return open.length > 0 ? `it sends traffic to ${open.map((pod) => pod.pod!.label).join(", ")}` : undefined;
 }
 
 /**
  * Services reachable from outside the cluster (NodePort, LoadBalancer, externalIPs, or behind an
  * Ingress) that send traffic to anything but the pods of a registry that may be exposed.
  */
-export function clusterExposureViolations(resources: readonly ResourceInput[], optIns: StackOptIns): StackViolation[] {
-  const pods = resources.map((resource) => podViewOf(resource.type, resource.name, resource.props)).filter((pod): pod is PodView => pod !== undefined);
+export function clusterExposureViolations(resources: readonly ResourceInput[], judged: readonly JudgedResource[], optIns: StackOptIns): StackViolation[] {
+  const pods = judged.filter((resource) => resource.pod !== undefined);
   const services = resources.map(serviceOf).filter((service): service is Service => service !== undefined);
   const violations: StackViolation[] = [];
   const check = (urn: string, exposure: string, service: Service) => {

@@ -1,0 +1,34 @@
+import { dockerContainerView, DockerContainerInputs } from "../../../policy/docker-container";
+import { registryServed, runsDindDaemon } from "../../../policy/roles";
+
+const view = (props: Partial<DockerContainerInputs>) => dockerContainerView("c", { image: "i", ...props });
+
+test.each<[string, Partial<DockerContainerInputs>, boolean]>([
+  ["the image's entrypoint, no arguments", {}, true],
+  ["dockerd flags for the entrypoint", { command: ["--debug", "--mtu=1400"] }, true],
+  ["`dockerd ...` for the entrypoint", { command: ["dockerd", "--debug"] }, true],
+  ["another program for the entrypoint", { command: ["sh", "-c", "dockerd"] }, false],
+  ["the official image's entrypoint by name", { entrypoints: ["dockerd-entrypoint.sh"] }, true],
+  ["dockerd by full path", { entrypoints: ["/usr/local/bin/dockerd"] }, true],
+  ["docker-init, then the entrypoint (as the provider reads it back)", { entrypoints: ["/usr/local/bin/docker-init", "--", "/usr/local/bin/dind-entrypoint.sh"] }, true],
+  ["docker-init, then a shell", { entrypoints: ["/usr/local/bin/docker-init", "--", "sh"] }, false],
+  ["a dockerd the image does not ship", { entrypoints: ["/tmp/dockerd"] }, false],
+  ["dockerd by name with a PATH of its own", { entrypoints: ["dockerd"], envs: ["PATH=/tmp:/usr/bin"] }, false],
+  ["a file uploaded among the daemon's programs", { uploads: [{ file: "/usr/local/bin/dind-tls.sh", content: "" }] }, false],
+  ["a volume over /usr", { volumes: [{ volumeName: "tools", containerPath: "/usr" }] }, false],
+])("a DinD image container running %s runs its daemon: %s", (_what, props, expected) => {
+  expect(runsDindDaemon(view(props))).toBe(expected);
+});
+
+test.each<[string, Partial<DockerContainerInputs>, { serves: boolean; configPath?: string }]>([
+  ["no arguments: the image's own file", {}, { serves: true, configPath: "/etc/docker/registry/config.yml" }],
+  ["a file for the entrypoint", { command: ["/etc/dind-stack/registry/config.yml"] }, { serves: true, configPath: "/etc/dind-stack/registry/config.yml" }],
+  ["`serve <file>` for the entrypoint", { command: ["serve", "/etc/r.yml"] }, { serves: true, configPath: "/etc/r.yml" }],
+  ["`sh` for the entrypoint", { command: ["sh"] }, { serves: false }],
+  ["another subcommand", { command: ["garbage-collect", "/etc/r.yml"] }, { serves: false }],
+  ["the server itself", { entrypoints: ["/bin/registry"], command: ["serve", "/etc/r.yml"] }, { serves: true, configPath: "/etc/r.yml" }],
+  ["the server by name with a PATH of its own", { entrypoints: ["registry", "serve", "/etc/r.yml"], envs: ["PATH=/tmp"] }, { serves: false }],
+  ["a replaced entrypoint script", { uploads: [{ file: "/entrypoint.sh", content: "#!/bin/sh\nexec nc -lk -p 5000\n" }] }, { serves: false }],
+])("a registry image container running %s serves: %j", (_what, props, expected) => {
+  expect(registryServed(view(props))).toEqual(expected);
+});
