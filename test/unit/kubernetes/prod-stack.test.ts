@@ -189,7 +189,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     ]);
     const daemonJson = inputs("prod-runners-daemon-json").data["daemon.json"];
     expect(JSON.parse(daemonJson)).toEqual({
-      "insecure-registries": [SERVICE_ADDRESS],
+      "insecure-registries": [`http://${SERVICE_ADDRESS}`],
       mtu: 1400,
       "log-driver": "json-file",
       "log-opts": { "max-size": "20m", "max-file": "3" },
@@ -217,6 +217,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       { name: "DOCKER_TLS_VERIFY", value: "1" },
       { name: "DOCKER_CERT_PATH", value: "/certs/client" },
       { name: "DIND_STACK_REGISTRY", value: SERVICE_ADDRESS },
+      { name: "DIND_STACK_BUILD_CACHE", value: `${SERVICE_ADDRESS}/build-cache` },
       { name: "DIND_READY_TIMEOUT", value: "120" },
       { name: "DOCKER_CONFIG", value: "/etc/dind-stack/docker" },
       { name: "CI", value: "true" },
