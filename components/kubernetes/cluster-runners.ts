@@ -101,7 +101,7 @@ export class ClusterRunners extends pulumi.ComponentResource {
       // server refuses to update them): every runner pod would stop at once, and the claims it
       // made stay (Retain) and are used again by the new pods, so a new size or class would not
       // reach them anyway, or they go with it (Delete) and the caches are lost. The templates
-      // stay as created; the README says how to resize or move the cache claims.
+      // stay as created; docs/changes.md says how to resize or move the cache claims.
       if (workload.kind === "StatefulSet") new k8s.apps.v1.StatefulSet(`${name}-${client.name}`, workload.args, { ...options, ignoreChanges: ["spec.volumeClaimTemplates"] });
       else new k8s.apps.v1.Deployment(`${name}-${client.name}`, workload.args, options);
       return workloadRef(workload.kind, client.name);

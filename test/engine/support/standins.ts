@@ -79,7 +79,7 @@ export function readStandins(engine: StandinEngine = standinEngine()): Standins 
 }
 
 /**
- * The air-gapped path the README documents, used on machines that reach no download site: the
+ * The air-gapped path docs/air-gapped.md documents, used on machines that reach no download site: the
  * DinD image is built from the chosen engine's local docker tarball and plugin binaries made by
  * scripts/build-standins.sh (their versions and checksums), on its base image, with the packages
  * its binaries need added to `stackImageConfig`'s. Without `plugins` both plugins are turned off.
