@@ -7,6 +7,7 @@ import { SavedImage } from "../mirror/saved-images";
 import { checkMirrorArchives, checkMirrorNames, checkMirrorPulls, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
 import { pinnedDockerSha256 } from "./pins";
+import { checkPluginChecksums, checkPluginFiles } from "./plugin-rules";
 import { KeyPath } from "./key-path";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
@@ -128,7 +129,7 @@ function checkExtraArgs(settings: Settings, _context: RuleContext, problems: Pro
 }
 
 /** Variables the stack sets in client containers; a client's env may not override them. */
-const RESERVED_CLIENT_ENV = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG", "DIND_STACK_REGISTRY", "DIND_READY_TIMEOUT"];
+const RESERVED_CLIENT_ENV = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG", "DIND_STACK_REGISTRY", "DIND_STACK_BUILD_CACHE", "DIND_READY_TIMEOUT"];
 
 function checkClientEnv(settings: Settings, _context: RuleContext, problems: Problem[]): void {
   settings.workloads.clients.forEach((client, index) => {
@@ -205,6 +206,8 @@ interface Rule {
 const RULES: readonly Rule[] = [
   { reads: ["dindImage"], check: checkChecksum },
   { reads: ["dindImage.localTarball"], check: checkTarball },
+  { reads: ["dindImage.arch", "dindImage.buildx", "dindImage.compose"], check: checkPluginChecksums },
+  { reads: ["dindImage.buildx.localFile", "dindImage.compose.localFile"], check: checkPluginFiles },
   { reads: ["target", "dindImage", "kubernetes.dindImage"], check: (settings, _context, problems) => checkAdvisories(settings, problems) },
   { reads: ["mode", "workloads.allowDood"], check: checkDood },
   { reads: ["target", "registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as formats from "./formats";
 import { choice, envMap, flag, integer, labelMap, listOf, section, secretCapable } from "./kinds";
+import { cliPluginSection } from "./plugin-settings";
 import { allowing } from "./words";
 
 // Every key of the `dind-stack` namespace: its type, default (`prefault`: the value used as if
@@ -41,6 +42,8 @@ const dindImage = section({
   buildOnPreview: flag()
     .prefault(true)
     .describe("Build the image during `pulumi preview` too, so a PR preview proves the Dockerfile and checksum and shows exact diffs."),
+  buildx: cliPluginSection("buildx"),
+  compose: cliPluginSection("compose"),
 });
 
 const registry = section({

@@ -81,7 +81,7 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
         // would fail on them. With upsert it adopts them, as the Docker target adopts its volumes.
         // A namespace the config names is never declared as a Namespace, so never adopted (see
         // declareNamespace); the objects the stack puts in it have fixed names, so such a
-        // namespace must hold nothing else of those names (the README asks for one dedicated to
+        // namespace must hold nothing else of those names (docs/kubernetes-basics.md asks for one dedicated to
         // the stack).
         upsertExistingObjects: true,
       },

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { BUILD_CACHE_ENV, buildCacheRepository } from "../workloads/build-cache";
 import { CLIENT_DOCKER_CONFIG_DIR, CLIENT_WAIT_SCRIPT } from "../workloads/client-spec";
 import { CERT_DIR, CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
 import { DIND_HEALTHCHECK, iptablesEnv } from "../workloads/dind-daemon-spec";
@@ -135,6 +136,7 @@ function jobEnv(client: ClientSettings, context: RunnerPodContext): k8s.types.in
     { name: "DOCKER_HOST", value: dockerHost },
     ...(tls ? [{ name: "DOCKER_TLS_VERIFY", value: "1" }, { name: "DOCKER_CERT_PATH", value: CLIENT_CERT_DIR }] : []),
     { name: "DIND_STACK_REGISTRY", value: context.pushRegistry },
+    { name: BUILD_CACHE_ENV, value: pulumi.output(context.pushRegistry).apply(buildCacheRepository) },
     { name: "DIND_READY_TIMEOUT", value: String(context.workloads.readyTimeoutSeconds) },
     ...(context.dockerConfigSecret ? [{ name: "DOCKER_CONFIG", value: CLIENT_DOCKER_CONFIG_DIR }] : []),
     ...clientEnv(client, context),

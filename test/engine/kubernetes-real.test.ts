@@ -7,15 +7,13 @@
 //   gives a nested container its stop timeout and exits cleanly within the grace period;
 // - storage: the registry's garbage collection, which runs with the registry stopped when its pod
 //   starts, frees the layers of an image whose tag was pushed again.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { TestStack } from "./support/deploy";
 import { execIn, execOk, logsOf } from "./support/container-io";
 import { figures } from "./support/figures";
 import { ImageRegistry, startImageRegistry } from "./support/image-registry";
 import { runningPods, stoppedPods, stopClusters } from "./support/kubelet/cluster";
 import { podContainer } from "./support/kubelet/pod-containers";
-import { STANDINS_FILE } from "./support/standins";
+import { readStandins } from "./support/standins";
 import { BUSYBOX_IMAGE, ensureBusybox, loadImageInto } from "./support/test-images";
 import { waitFor } from "./support/waiting";
 
@@ -24,13 +22,6 @@ const REGISTRY_NS = `dind-stack-${STACK}-registry`;
 const RUNNERS_NS = `dind-stack-${STACK}-runners`;
 const SERVICE = `registry.${REGISTRY_NS}.svc:5000`;
 const GRACE = 45;
-
-/** The Docker 26.1 stand-in (a tarball of Debian trixie's docker.io, on a debian:trixie-slim base), made by scripts/build-standins.sh. */
-function trixieStandins(): { dockerVersion: string; sha256: string; tarball: string; baseImage: string; extraPackages: string[] } {
-  const file = path.join(path.dirname(STANDINS_FILE), "standins-trixie.json");
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build-standins.sh (it makes the Docker 26.1 stand-in on a trixie base)`);
-  return JSON.parse(fs.readFileSync(file, "utf8"));
-}
 
 const job = () => podContainer(RUNNERS_NS, "runner-0", "job");
 const daemon = () => podContainer(RUNNERS_NS, "runner-0", "dind");
@@ -55,7 +46,8 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
 
   beforeAll(async () => {
     await ensureBusybox();
-    const trixie = trixieStandins();
+    // The Docker 26.1 stand-in (Debian trixie's docker.io on a debian:trixie-slim base), made by scripts/build-standins.sh.
+    const trixie = readStandins("trixie");
     nodeRegistry = await startImageRegistry(`dind-stack-${STACK}-node-registry`);
     stack = new TestStack({
       configOf: "prod",

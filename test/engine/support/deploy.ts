@@ -8,7 +8,7 @@ import { stackConfig, withOverrides } from "../../support/stack-config";
 import { engineOps } from "./engine-ops";
 import { privilegeMode } from "./privileges";
 import { Realizer } from "./realizer";
-import { readStandins } from "./standins";
+import { airGappedImageOverrides } from "./standins";
 
 /** What to deploy: a stack's config file, under a test stack name, with overrides. */
 export interface DeployRequest {
@@ -22,23 +22,12 @@ export interface DeployRequest {
   overrides?: Record<string, unknown>;
   /** Config keys set as secrets. */
   secretKeys?: string[];
-}
-
-/**
- * The air-gapped path the README documents, used on machines that reach no download site:
- * the DinD image is built from the local docker tarball made by scripts/build-standins.sh
- * (its version, checksum and the packages its binaries need), everything else as configured.
- */
-export function airGappedImageOverrides(stackImageConfig: Record<string, unknown> = {}): Record<string, unknown> {
-  const standins = readStandins();
-  const packages = [...((stackImageConfig.extraPackages as string[]) ?? []), ...standins.extraPackages];
-  return {
-    dockerVersion: standins.dockerVersion,
-    arch: standins.arch,
-    sha256: standins.sha256,
-    localTarball: standins.tarball,
-    extraPackages: [...new Set(packages)],
-  };
+  /**
+   * Put the stand-in buildx and compose plugins into the DinD image. Off unless the test uses
+   * them: they add 130 MB to every build context, which cost each image build of the engine
+   * tests several seconds (the readiness benchmark shows they cost nothing at start-up).
+   */
+  plugins?: boolean;
 }
 
 /** The config a request deploys: the stack file, the overrides, and the air-gapped image build. */
@@ -47,7 +36,7 @@ function configOf(request: DeployRequest): Record<string, string> {
   const requested = (request.overrides ?? {}) as Record<string, Record<string, unknown>>;
   const merged = withOverrides(base, requested);
   const imageConfig = merged["dind-stack:dindImage"] ? JSON.parse(merged["dind-stack:dindImage"]) : {};
-  const airGapped = airGappedImageOverrides(imageConfig);
+  const airGapped = airGappedImageOverrides(imageConfig, request.plugins ?? false);
   // What the request sets wins (a wrong sha256, a download instead of the tarball), but the
   // packages the stand-in binaries need are always added to the configured ones.
   return withOverrides(merged, {

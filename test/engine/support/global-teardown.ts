@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { removeTestObjects } from "./cleanup";
-import { figures } from "./figures";
+import { figures, FIGURES_FILE } from "./figures";
 
 /** Where the program stages build contexts; the test stacks are named test-*. */
 const BUILD_DIR = path.resolve(".dind-stack", "build");
@@ -17,6 +17,8 @@ export default async function globalTeardown(): Promise<void> {
   }
   const rows = figures.all();
   if (rows.length === 0) return;
+  // Printed once, though each engine project's teardown runs.
+  fs.rmSync(FIGURES_FILE, { force: true });
   const width = Math.max(...rows.map((row) => row.name.length));
   console.log(`\n[figures] measured during the engine tests:\n${rows.map((row) => `  ${row.name.padEnd(width)}  ${row.value} ${row.unit}`).join("\n")}`);
 }

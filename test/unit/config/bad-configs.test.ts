@@ -254,7 +254,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "client env overriding the daemon address",
     { workloads: { clients: [{ name: "runner", env: { DOCKER_HOST: "tcp://elsewhere:2375" } }] } },
-    "dind-stack:workloads.clients[0].env.DOCKER_HOST: got a variable the stack sets itself (it points the client at its daemon and registry); allowed: any name but DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONFIG, DIND_STACK_REGISTRY, DIND_READY_TIMEOUT",
+    "dind-stack:workloads.clients[0].env.DOCKER_HOST: got a variable the stack sets itself (it points the client at its daemon and registry); allowed: any name but DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONFIG, DIND_STACK_REGISTRY, DIND_STACK_BUILD_CACHE, DIND_READY_TIMEOUT",
   ],
   [
     "daemon alias taken by the registry",

@@ -201,7 +201,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     ]);
     const daemonJson = inputs("prod-runners-daemon-json").data["daemon.json"];
     expect(JSON.parse(daemonJson)).toEqual({
-      "insecure-registries": [SERVICE_ADDRESS, "registry.dind-stack-prod-registry:5000", "registry.dind-stack-prod-registry.svc.cluster.local:5000"],
+      "insecure-registries": [SERVICE_ADDRESS, "registry.dind-stack-prod-registry:5000", "registry.dind-stack-prod-registry.svc.cluster.local:5000"].map((name) => `http://${name}`),
       "log-driver": "json-file",
       "log-opts": { "max-size": "20m", "max-file": "3" },
       builder: { gc: { enabled: true, defaultKeepStorage: "10Gi" } },
@@ -231,6 +231,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       { name: "DOCKER_TLS_VERIFY", value: "1" },
       { name: "DOCKER_CERT_PATH", value: "/certs/client" },
       { name: "DIND_STACK_REGISTRY", value: SERVICE_ADDRESS },
+      { name: "DIND_STACK_BUILD_CACHE", value: `${SERVICE_ADDRESS}/build-cache` },
       { name: "DIND_READY_TIMEOUT", value: "120" },
       { name: "DOCKER_CONFIG", value: "/etc/dind-stack/docker" },
       { name: "CI", value: "true" },

@@ -219,7 +219,8 @@ describe("the prod stack as a cluster operator reviews it", () => {
 
   test("the daemons reach the registry under every name of its Service: insecure over HTTP by default; with registry TLS, none is insecure and the CA is trusted under each", async () => {
     const names = ["registry.dind-stack-prod-registry.svc:5000", "registry.dind-stack-prod-registry:5000", "registry.dind-stack-prod-registry.svc.cluster.local:5000"];
-    expect(daemonJson(run)["insecure-registries"]).toEqual(names);
+    // Written as http://host:port, which BuildKit needs to reach a plain-HTTP host:port registry (plainHttpEntry).
+    expect(daemonJson(run)["insecure-registries"]).toEqual(names.map((name) => `http://${name}`));
     const tls = await prod({ "dind-stack:kubernetes": { registryTls: { secretName: "registry-tls", caCertificate: CA }, clusterDomain: "corp.internal" } });
     const tlsNames = [...names.slice(0, 2), "registry.dind-stack-prod-registry.svc.corp.internal:5000"];
     expect(daemonJson(tls)["insecure-registries"]).toEqual([]);

@@ -2,9 +2,9 @@ import { doodDaemonJsonSnippet, mtuEnv, renderDaemonJson } from "../../../compon
 import { parse } from "../../support/config-problems";
 
 describe("daemon.json of the DinD daemons", () => {
-  test("defaults: only the stack's registry is insecure, logs rotate, nothing else is set", () => {
+  test("defaults: only the stack's registry is insecure (with the http:// BuildKit needs for host:port), logs rotate, nothing else is set", () => {
     expect(renderDaemonJson(parse({}).daemon, ["registry:5000"])).toEqual({
-      "insecure-registries": ["registry:5000"],
+      "insecure-registries": ["http://registry:5000"],
       "log-driver": "json-file",
       "log-opts": { "max-size": "10m", "max-file": "3" },
     });
@@ -22,7 +22,7 @@ describe("daemon.json of the DinD daemons", () => {
       },
     }).daemon;
     expect(renderDaemonJson(daemon, ["registry:5000"])).toEqual({
-      "insecure-registries": ["registry:5000", "10.0.0.0/8"],
+      "insecure-registries": ["http://registry:5000", "10.0.0.0/8"],
       "registry-mirrors": ["https://hub-mirror.example"],
       dns: ["10.0.0.2", "10.0.0.3"],
       "storage-driver": "overlay2",
