@@ -5,8 +5,9 @@
 //   of the pod's eth0 MTU and the configured one, and so do the containers on it;
 // - termination: the job container stops first, then the prune sidecar, then the daemon, which
 //   gives a nested container its stop timeout and exits cleanly within the grace period;
-// - storage: the registry's garbage collection, which runs with the registry stopped when its pod
-//   starts, frees the layers of an image whose tag was pushed again.
+// - storage: the prune container removes an unused image older than the prune age from the
+//   daemon's cache; the registry's garbage collection, which runs with the registry stopped
+//   when its pod starts, frees the layers of an image whose tag was pushed again.
 import { TestStack } from "./support/deploy";
 import { execIn, execOk, logsOf } from "./support/container-io";
 import { figures } from "./support/figures";
@@ -14,7 +15,7 @@ import { ImageRegistry, startImageRegistry } from "./support/image-registry";
 import { runningPods, stoppedPods, stopClusters } from "./support/kubelet/cluster";
 import { podContainer } from "./support/kubelet/pod-containers";
 import { readStandins } from "./support/standins";
-import { BUSYBOX_IMAGE, ensureBusybox, loadImageInto } from "./support/test-images";
+import { agedArchive, BUSYBOX_IMAGE, ensureBusybox, loadArchiveInto, loadImageInto } from "./support/test-images";
 import { waitFor } from "./support/waiting";
 
 const STACK = "test-k8s-real";
@@ -22,6 +23,7 @@ const REGISTRY_NS = `dind-stack-${STACK}-registry`;
 const RUNNERS_NS = `dind-stack-${STACK}-runners`;
 const SERVICE = `registry.${REGISTRY_NS}.svc:5000`;
 const GRACE = 45;
+const OLD_IMAGE = "dind-stack-test/aged:1";
 
 const job = () => podContainer(RUNNERS_NS, "runner-0", "job");
 const daemon = () => podContainer(RUNNERS_NS, "runner-0", "dind");
@@ -85,9 +87,7 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     await loadImageInto(shell, BUSYBOX_IMAGE);
     await execOk(shell, ["docker", "network", "create", "jumbo-requested"]);
     expect(await networkMtu(shell, "jumbo-requested")).toEqual({ network: "1500", container: "1500" });
-    stack.configure({ "dind-stack:daemon": {} });
-    await stack.up();
-    await loadImageInto(await job(), BUSYBOX_IMAGE);
+    // The tests below keep this MTU (no roll back): they do not depend on it.
   });
 
   test("termination: the job stops first, then the prune sidecar, then the daemon, which gives a nested container its stop timeout within its shutdown-timeout and exits cleanly within the grace period; the cache is there after", async () => {
@@ -95,6 +95,8 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     // A container that ignores SIGTERM and asks for 12 s to stop (docker run --stop-timeout); dockerd
     // waits up to its shutdown-timeout (45 - 30 = 15 s) for its containers.
     await execOk(shell, ["docker", "run", "-d", "--stop-timeout", "12", "--name", "stubborn", BUSYBOX_IMAGE, "sh", "-c", "trap '' TERM; while :; do sleep 1; done"]);
+    // For the image prune below: an unused image made eight days ago (the default prune age is 168 h), kept in the cache.
+    await loadArchiveInto(shell, await agedArchive(BUSYBOX_IMAGE, OLD_IMAGE, new Date(Date.now() - 8 * 24 * 3600_000)));
     stack.configure(runner(0));
     await figures.time("k8s real: up scaling the runner to 0 (a nested container ignores SIGTERM)", () => stack.up());
     const pod = stoppedPods().filter((stopped) => stopped.namespace === RUNNERS_NS).at(-1)!;
@@ -110,6 +112,16 @@ describe("a real cluster's settings on the engine (DinD image of Docker 26.1)", 
     await stack.up();
     const images = await execOk(await job(), ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"]);
     expect(images.stdout.split("\n")).toContain(BUSYBOX_IMAGE);
+  });
+
+  test("image prune: when the runner pod starts on its cache again, its prune container removes the unused image made eight days ago and keeps the recent ones", async () => {
+    const shell = await job();
+    const listed = await waitFor("the prune container's first prune", 60_000, async () => {
+      const images = (await execOk(shell, ["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout.split("\n");
+      return images.includes(OLD_IMAGE) ? undefined : images;
+    });
+    expect(listed).toContain(BUSYBOX_IMAGE);
+    expect(await logsOf(await podContainer(RUNNERS_NS, "runner-0", "prune"))).toMatch(/\[dind-prune\] pruning images unused and older than 168h[\s\S]*untagged: dind-stack-test\/aged:1/i);
   });
 
   test("registry storage: an image pushed again under the same tag leaves the old layers, which the garbage collection at the registry's next start frees", async () => {

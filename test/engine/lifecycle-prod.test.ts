@@ -43,14 +43,23 @@ function loginWith(container: string, password: string) {
   return execIn(container, ["sh", "-c", `printf '%s' "$1" | DOCKER_CONFIG=/tmp/login docker login -u dind-stack --password-stdin ${SERVICE} 2>&1`, "login", password]);
 }
 
+// The nodes' registry, shared by both stacks: the upgrade's push finds the DinD image's layers there.
+let nodeRegistry: ImageRegistry;
+
+beforeAll(async () => {
+  nodeRegistry = await startImageRegistry(`dind-stack-${STACK}-node-registry`);
+}, 60_000);
+
+afterAll(async () => {
+  await nodeRegistry?.remove();
+}, 60_000);
+
 describe("the prod stack (Kubernetes) through its life on a real engine", () => {
-  let nodeRegistry: ImageRegistry;
   let stack: TestStack;
   let ids: Record<string, string> = {};
 
   beforeAll(async () => {
     await ensureBusybox();
-    nodeRegistry = await startImageRegistry(`dind-stack-${STACK}-node-registry`);
     stack = new TestStack({
       configOf: "prod",
       stack: STACK,
@@ -66,7 +75,6 @@ describe("the prod stack (Kubernetes) through its life on a real engine", () => 
 
   afterAll(async () => {
     await stopClusters();
-    await nodeRegistry?.remove();
   }, 120_000);
 
   test("up: the registry and two runner pods; a job container builds and pushes to the registry by its Service address", async () => {
@@ -174,13 +182,11 @@ describe("the prod stack as the previous release (15d325d) deployed it, upgraded
   const pushed = `${OLD_SERVICE}/kept/busybox:1`;
   const built = `${OLD_SERVICE}/kept/app:1`;
   const oldJob = (ordinal: number) => podContainer(OLD_RUNNERS_NS, `runner-${ordinal}`, "job");
-  let nodeRegistry: ImageRegistry;
   let stack: TestStack;
   let claimsBefore: (string | undefined)[];
 
   beforeAll(async () => {
     await ensureBusybox();
-    nodeRegistry = await startImageRegistry("dind-stack-prod-upgrade-node-registry");
     // The state the previous release's `pulumi up` left (its harness, under mocks), and this version's config of the same stack.
     const fixture = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "test", "fixtures", "lifecycle", "kubernetes-states-15d325d.json"), "utf8")).prod;
     stack = new TestStack({
@@ -202,7 +208,6 @@ describe("the prod stack as the previous release (15d325d) deployed it, upgraded
 
   afterAll(async () => {
     await stopClusters();
-    await nodeRegistry?.remove();
   }, 120_000);
 
   test("the old objects run: the registry with its old command, runners with daemon.json's mtu and no prune container; a job pushes an image and builds one into its cache", async () => {

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./engine";
@@ -48,14 +49,59 @@ export async function saveImage(reference: string, file: string): Promise<void> 
   await pipeline((await engine.getImage(reference).get()) as NodeJS.ReadableStream, fs.createWriteStream(file));
 }
 
-/** Copies an image of the engine into a container as a `docker save` archive (as `kubectl cp` would) and loads it into the daemon the container uses. */
-export async function loadImageInto(container: string, image: string): Promise<void> {
+/** The `docker save` archive of an image of the engine, read whole. */
+async function savedArchive(image: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of (await engine.getImage(image).get()) as NodeJS.ReadableStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The `docker save` archive of `image` tagged `tag` whose config says it was created at
+ * `created`: the same layers, another image ID, and the age that `docker image prune --filter
+ * until=` judges an image by (its config's `created`, moby daemon/images/image_prune.go).
+ */
+export async function agedArchive(image: string, tag: string, created: Date): Promise<Buffer> {
+  const tar = await import("tar-stream");
+  const files = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const read = (async () => {
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      if (entry.header.type === "file") files.set(entry.header.name, Buffer.concat(chunks));
+    }
+  })();
+  extract.end(await savedArchive(image));
+  await read;
+  const manifest = JSON.parse(files.get("manifest.json")!.toString());
+  const config = JSON.parse(files.get(manifest[0].Config)!.toString());
+  files.delete(manifest[0].Config);
+  files.delete("repositories");
+  const aged = Buffer.from(JSON.stringify({ ...config, created: created.toISOString() }));
+  manifest[0].Config = `${crypto.createHash("sha256").update(aged).digest("hex")}.json`;
+  manifest[0].RepoTags = [tag];
+  files.set(manifest[0].Config, aged);
+  files.set("manifest.json", Buffer.from(JSON.stringify(manifest)));
+  const pack = tar.pack();
+  for (const [name, content] of files) pack.entry({ name }, content);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Copies a `docker save` archive into a container (as `kubectl cp` would) and loads it into the daemon the container uses. */
+export async function loadArchiveInto(container: string, archive: Buffer): Promise<void> {
   const tar = await import("tar-stream");
   const pack = tar.pack();
-  pack.entry({ name: "tmp/loaded-image.tar" }, Buffer.concat(chunks));
+  pack.entry({ name: "tmp/loaded-image.tar" }, archive);
   pack.finalize();
   await engine.getContainer(container).putArchive(pack as unknown as NodeJS.ReadableStream, { path: "/" });
   await execOk(container, ["docker", "load", "-i", "/tmp/loaded-image.tar"]);
+}
+
+/** Copies an image of the engine into a container as a `docker save` archive and loads it into the daemon the container uses. */
+export async function loadImageInto(container: string, image: string): Promise<void> {
+  await loadArchiveInto(container, await savedArchive(image));
 }
