@@ -221,7 +221,7 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
   { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
   { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
-  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, _context, problems) => checkClusterRegistryAuth(settings, problems) },
+  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, context, problems) => checkClusterRegistryAuth(settings, context.stack, problems) },
   { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },
