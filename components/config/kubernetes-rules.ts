@@ -146,14 +146,14 @@ export function checkResources(settings: Settings, problems: Problem[]): void {
  * Service is reachable from every pod, and its NetworkPolicy keeps other pods out only where the
  * CNI enforces NetworkPolicy.
  */
-export function checkClusterRegistryAuth(settings: Settings, problems: Problem[]): void {
+export function checkClusterRegistryAuth(settings: Settings, stack: string, problems: Problem[]): void {
   if (!registryAuthByDefault(settings) || settings.registryPassword !== undefined) return;
   problems.push({
     key: key("registryPassword"),
     message:
       `missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication ` +
       `(user ${renderValue(CLUSTER_REGISTRY_USER)} unless ${key("registry.auth.username")} names another): ` +
-      `set it with \`pulumi config set --secret ${key("registryPassword")} "$(openssl rand -base64 32)"\`. ` +
+      `set it with \`npm run pulumi -- config set --secret ${key("registryPassword")} "$(openssl rand -base64 32)" --stack ${stack}\`. ` +
       `Only for a registry without authentication, set ${key("registry.allowUnauthenticatedExposure")}: true instead: ` +
       "then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy " +
       "(the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)",

@@ -229,7 +229,7 @@ const RULES: readonly Rule[] = [
     reads: ["target", "registry.image", "registry.alias", "kubernetes.dindImage", "kubernetes.clusterDomain", "kubernetes.namespaces", "workloads.clients[].image"],
     check: (settings, context, problems) => checkNodePullable(settings, context.stack, problems),
   },
-  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, _context, problems) => checkClusterRegistryAuth(settings, problems) },
+  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, context, problems) => checkClusterRegistryAuth(settings, context.stack, problems) },
   { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },

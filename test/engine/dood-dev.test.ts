@@ -1,7 +1,7 @@
 // Scenario 2: the dev stack (DooD) on a real engine. The client drives the host's own
 // daemon through the mounted socket, builds with the host's cache and pushes to the
-// registry through its loopback-published address. Then BuildKit in the client (it runs the
-// DinD image, so it has the buildx and compose plugins): builds on the host's BuildKit with and
+// registry through its loopback-published address. Then BuildKit in the client (its client image carries the
+// buildx and compose plugins, as the DinD image does): builds on the host's BuildKit with and
 // without --load, cache and secret mounts, `docker compose up` of two services on the host's
 // engine, and the documented cached build pushing its inline cache to the stack's registry.
 import { randomBytes } from "node:crypto";

@@ -203,7 +203,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "a registry on a cluster without its password",
     onCluster({}, { registryPassword: undefined }),
-    'dind-stack:registryPassword: missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication (user "dind-stack" unless dind-stack:registry.auth.username names another): set it with `pulumi config set --secret dind-stack:registryPassword "$(openssl rand -base64 32)"`. Only for a registry without authentication, set dind-stack:registry.allowUnauthenticatedExposure: true instead: then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)',
+    'dind-stack:registryPassword: missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication (user "dind-stack" unless dind-stack:registry.auth.username names another): set it with `npm run pulumi -- config set --secret dind-stack:registryPassword "$(openssl rand -base64 32)" --stack test`. Only for a registry without authentication, set dind-stack:registry.allowUnauthenticatedExposure: true instead: then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)',
   ],
   [
     "a password for an open registry on a cluster",
