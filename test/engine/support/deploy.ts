@@ -9,6 +9,7 @@ import { engineOps } from "./engine-ops";
 import { privilegeMode } from "./privileges";
 import { Realizer } from "./realizer";
 import { airGappedImageOverrides } from "./standins";
+import { noteStagedStack } from "./staged-stacks";
 
 /** What to deploy: a stack's config file, under a test stack name, with overrides. */
 export interface DeployRequest {
@@ -58,6 +59,7 @@ export class TestStack {
 
   constructor(private readonly request: DeployRequest) {
     this.overrides = { ...request.overrides };
+    noteStagedStack(request.stack);
   }
 
   /** Changes the stack's config, as an edit of its stack file would: each top-level key's object is merged into the current one. */

@@ -16,21 +16,28 @@ RUN ["/bin/busybox", "--install", "-s", "/bin"]
 CMD ["sh"]
 `;
 
-/** Builds `dockerfile` (classic builder, no context files) as `tag`, labelled with the run's id so the run's teardown removes it; returns the image ID. */
-export async function buildLabelled(tag: string, dockerfile: string): Promise<string> {
+/**
+ * Builds `dockerfile` (classic builder, no context files) as `tag`, labelled with the run's id so
+ * the run's teardown removes it (`labels` replaces that label); returns the image ID.
+ */
+export async function buildLabelled(tag: string, dockerfile: string, labels: Record<string, string> = { [TEST_RUN_LABEL]: TEST_RUN_ID }): Promise<string> {
   const tar = await import("tar-stream");
   const pack = tar.pack();
   pack.entry({ name: "Dockerfile" }, dockerfile);
   pack.finalize();
-  const stream = await engine.buildImage(pack as unknown as NodeJS.ReadableStream, { t: tag, labels: { [TEST_RUN_LABEL]: TEST_RUN_ID }, forcerm: true, version: "1" });
+  const stream = await engine.buildImage(pack as unknown as NodeJS.ReadableStream, { t: tag, labels, forcerm: true, version: "1" });
   await followStream(stream, `building ${tag}`);
   return (await engine.getImage(tag).inspect()).Id;
 }
 
-/** Builds the busybox test image (once per run; labelled, so the run's teardown removes it). */
+/**
+ * Builds the busybox test image when the engine lacks it. It is kept between runs, like the
+ * stand-in base images (no run label): two test runs side by side (scripts/run-tests.sh) both
+ * use it, and one's teardown must not take it from the other.
+ */
 export async function ensureBusybox(): Promise<string> {
   const existing = await engine.getImage(BUSYBOX_IMAGE).inspect().catch(() => undefined);
-  if (!existing) await buildLabelled(BUSYBOX_IMAGE, BUSYBOX_DOCKERFILE);
+  if (!existing) await buildLabelled(BUSYBOX_IMAGE, BUSYBOX_DOCKERFILE, { "org.dind-stack.test-standin": "busybox" });
   return BUSYBOX_IMAGE;
 }
 
