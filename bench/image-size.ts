@@ -1,14 +1,17 @@
-// Benchmark 2: the DinD image's size: in total, and what it adds beyond its base image and
-// the unpacked static binaries, layer by layer. Sizes are exact, so one measurement is enough.
+// Benchmark 2: the DinD image's size: in total, and what it adds beyond its base image, the
+// unpacked static binaries and the CLI plugins, layer by layer. Sizes are exact, so one
+// measurement is enough. Built from the stand-in engine DIND_STACK_STANDIN names (bookworm's by
+// default); the result is image-size.json, or image-size-<engine>.json for another.
 // Run under the engine lock: flock /tmp/dind-stack-engine.lock npx ts-node --transpile-only bench/image-size.ts
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import * as tar from "tar-stream";
-import { readStandins } from "../test/engine/support/standins";
+import { readStandins, standinEngine } from "../test/engine/support/standins";
 import { BENCH_IMAGE, buildDindImage, engine, engineDescription, withCleanEngine } from "./support/bench-engine";
 import { describeMachine, printTable, writeResult } from "./support/report";
 
-const BASE_IMAGE = "debian:bookworm-slim";
+const ENGINE = standinEngine();
+const BASE_IMAGE = readStandins().baseImage;
 const MB = 1e6;
 
 /** Total size of the regular files in a docker-<version>.tgz, i.e. of the binaries once unpacked. */
@@ -47,15 +50,17 @@ async function main(): Promise<void> {
   });
   const standins = readStandins();
   const binaries = await unpackedSize(standins.tarball);
-  const added = measured.total - measured.base - binaries;
+  const plugins = fs.statSync(standins.plugins.buildx.file).size + fs.statSync(standins.plugins.compose.file).size;
+  const added = measured.total - measured.base - binaries - plugins;
   printTable(`DinD image ${BENCH_IMAGE} (docker ${standins.dockerVersion}${standins.tarballIsStandin ? ", stand-in binaries" : ""}), MB`, [
     { part: "total", MB: (measured.total / MB).toFixed(1) },
     { part: `base image ${BASE_IMAGE}${standins.baseImageIsStandin ? " (stand-in)" : ""}`, MB: (measured.base / MB).toFixed(1) },
     { part: "static binaries, unpacked", MB: (binaries / MB).toFixed(1) },
-    { part: "added beyond base and binaries", MB: (added / MB).toFixed(1) },
+    { part: `plugins: buildx ${standins.plugins.buildx.version}, compose ${standins.plugins.compose.version}${standins.plugins.buildx.isStandin ? " (Debian builds)" : ""}`, MB: (plugins / MB).toFixed(1) },
+    { part: "added beyond base, binaries and plugins", MB: (added / MB).toFixed(1) },
   ]);
   printTable("Layers the image adds to its base, MB", measured.layers.map((layer) => ({ MB: (layer.bytes / MB).toFixed(1), step: layer.step })));
-  writeResult("image-size", describeMachine(measured.engine), {
+  writeResult(`image-size${ENGINE === "bookworm" ? "" : `-${ENGINE}`}`, describeMachine(measured.engine), {
     image: BENCH_IMAGE,
     baseImage: BASE_IMAGE,
     baseImageIsStandin: standins.baseImageIsStandin,
@@ -65,6 +70,8 @@ async function main(): Promise<void> {
     total: measured.total,
     base: measured.base,
     binaries,
+    plugins,
+    pluginVersions: { buildx: standins.plugins.buildx.version, compose: standins.plugins.compose.version, debianBuilds: standins.plugins.buildx.isStandin },
     added,
     layers: measured.layers,
   });

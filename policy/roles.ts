@@ -1,3 +1,5 @@
+import { REGISTRY_GC_NAME, REGISTRY_GC_SCRIPT } from "../components/kubernetes/registry-gc";
+import { verbatim } from "../components/kubernetes/verbatim";
 import * as path from "node:path";
 import { ContainerView, covers } from "./container-view";
 import { OFFICIAL_DOCKER, repositoryOf, tagOf } from "./image-names";
@@ -77,10 +79,16 @@ export function runsDindDaemon(container: ContainerView): boolean {
  * registry:2's entrypoint serves a first argument that is a file (`/entrypoint.sh <file>`),
  * passes `serve <file>` and other subcommands to the server, and runs `sh` instead; the server
  * can also be run directly (`registry serve <file>`). No arguments: the image's default file.
+ * On a cluster the stack's registry-gc.sh serves its config file between garbage collections.
  */
 export function registryServed(container: ContainerView): { serves: boolean; configPath?: string } {
   const line = container.entrypoint ? [...container.entrypoint, ...(container.args ?? [])] : [REGISTRY_ENTRYPOINT, ...(container.args ?? [REGISTRY_DEFAULT_CONFIG])];
   const [program, first, second] = line;
+  // The stack's garbage collection loop on a cluster (components/kubernetes/registry-gc.sh, exactly
+  // that script): it serves its first argument between collections.
+  if (isImageProgram(container, "registry", program, "/bin/sh") && first === "-c" && second === verbatim(REGISTRY_GC_SCRIPT) && line[3] === REGISTRY_GC_NAME) {
+    return { serves: true, configPath: line[4] };
+  }
   if (isImageProgram(container, "registry", program, REGISTRY_BINARY)) return first === "serve" ? { serves: true, configPath: second } : { serves: false };
   if (!isImageProgram(container, "registry", program, REGISTRY_ENTRYPOINT)) return { serves: false };
   if (first === "serve") return { serves: true, configPath: second };

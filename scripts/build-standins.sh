@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Makes the images and files dind-stack's tests need available on this machine, by running one
-# script per artefact from scripts/standins/ in order:
+# Makes the images and files dind-stack's tests need available on this machine: two stand-in
+# engines that bracket the docker 24.0.6 the stack pins, bookworm's 20.10.24 and trixie's 26.1.5,
+# and the buildx and compose plugins for both. One script per artefact from scripts/standins/,
+# in order:
 #   1. base-image.sh      image debian:bookworm-slim
 #   2. registry-image.sh  image registry:2
 #   3. docker-tarball.sh  a docker static tarball <cache>/standins/<arch>/docker-<version>.tgz with
 #                         the layout of download.docker.com/linux/static/stable (docker/docker, ...)
 #   4. extra-packages.sh  the Debian packages the tarball's binaries need on the base image
-#   5. metadata.sh        <cache>/standins/standins.json describing them (written atomically)
-# then removes images a forced rebuild replaced and logs the timings.
+#   5. base-image.sh      (STANDINS_SUITE=trixie) image debian:trixie-slim
+#   6. debian-engine.sh   (STANDINS_SUITE=trixie) <cache>/standins/trixie/<arch>/docker-<version>.tgz
+#                         packed from trixie's docker.io 26.1.x, and the packages it needs there
+#   7. plugins.sh         <cache>/standins/trixie/<arch>/docker-buildx-<version>, docker-compose-<version>
+#                         from trixie's docker-buildx and docker-compose packages, described in
+#                         <cache>/standins/plugins.json (written atomically)
+#   8. metadata.sh        <cache>/standins/standins.json describing the bookworm engine, and
+#                         (STANDINS_SUITE=trixie) standins-trixie.json the trixie one, with the
+#                         same fields; each written atomically
+# then removes images a forced rebuild replaced and logs the timings. The trixie engine's files
+# have paths of their own, so nothing of the bookworm engine's changes when they are added.
 #
 # What is already there is reused (images stay in /var/lib/docker, files in the cache), so a
 # second run takes seconds. A missing image is pulled first (short timeout); only when no
@@ -39,6 +50,7 @@
 #   STANDINS_DOCKER_VERSION upstream tarball version to try (default 24.0.6)
 #   STANDINS_DOCKER_SHA256  its sha256; needed for any version/architecture but 24.0.6 x86_64,
 #                           whose sha256 is pinned (an unverified tarball is never used)
+#   STANDINS_SUITE          set by this script for the steps of the trixie engine; not an input
 # Needs root (debootstrap, apt-get) and a running Docker engine (see scripts/engine-up.sh).
 # Logs every decision to stderr with the prefix [standins].
 set -euo pipefail
@@ -49,12 +61,13 @@ STEPS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/standins" && pwd)"
 readonly STEPS_DIR
 STEP_TIMES=()
 
-# run_step NAME SCRIPT: runs scripts/standins/SCRIPT, logs and records how long it took.
+# run_step NAME SCRIPT [RELEASE]: runs scripts/standins/SCRIPT (for Debian RELEASE, default
+# bookworm), logs and records how long it took.
 run_step() {
-  local name="$1" script="$2" start secs
+  local name="$1" script="$2" release="${3:-bookworm}" start secs
   start="$(now)"
-  log "step $name: start ($script)"
-  if ! bash "$STEPS_DIR/$script"; then
+  log "step $name: start ($script, $release)"
+  if ! STANDINS_SUITE="$release" bash "$STEPS_DIR/$script"; then
     die "step $name failed after $(seconds_since "$start") s"
   fi
   secs="$(seconds_since "$start")"
@@ -63,7 +76,7 @@ run_step() {
 }
 
 main() {
-  local start
+  local start image
   start="$(now)"
   log "cache $STANDINS_DIR, Debian mirror $DEBIAN_MIRROR, force=$FORCE"
   check_engine
@@ -76,9 +89,15 @@ main() {
   run_step registry-image registry-image.sh
   run_step tarball docker-tarball.sh
   run_step extra-packages extra-packages.sh
+  run_step trixie-base-image base-image.sh trixie
+  run_step trixie-engine debian-engine.sh trixie
+  run_step plugins plugins.sh
   run_step metadata metadata.sh
+  run_step trixie-metadata metadata.sh trixie
   prune_replaced_images
-  log "images: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$BASE_IMAGE" | tr '\n' ' ')$(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$REGISTRY_IMAGE")"
+  for image in "${KEPT_IMAGES[@]}"; do
+    log "image: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$image")"
+  done
   log "timings: ${STEP_TIMES[*]} total=$(seconds_since "$start")s"
 }
 

@@ -9,6 +9,10 @@ log() { printf '[engine-up] %s\n' "$*" >&2; }
 
 readonly WAIT_SECONDS="${ENGINE_WAIT_SECONDS:-60}"
 readonly DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dind-stack-dockerd.log}"
+# The host engine's BuildKit cache kept between runs (the rest is pruned, oldest first): the
+# engine tests build many images with layers of their own, and without a bound the cache grew
+# to 72 GB over a few days and filled the disk.
+readonly BUILD_CACHE_KEEP="${DIND_STACK_BUILD_CACHE_KEEP:-10GB}"
 
 engine_answers() {
   docker version --format '{{.Server.Version}}' >/dev/null 2>&1
@@ -27,8 +31,14 @@ clear_stale_pidfile() {
   rm -f "$file"
 }
 
+# Prunes the host engine's build cache down to BUILD_CACHE_KEEP.
+bound_build_cache() {
+  log "build cache: keeping at most $BUILD_CACHE_KEEP ($(docker builder prune -f --keep-storage "$BUILD_CACHE_KEEP" 2>&1 | tail -n 1))"
+}
+
 if engine_answers; then
-  log "engine already answers (server $(docker version --format '{{.Server.Version}}')); leaving it alone"
+  log "engine already answers (server $(docker version --format '{{.Server.Version}}')); leaving it running"
+  bound_build_cache
   exit 0
 fi
 
@@ -51,6 +61,7 @@ nohup dockerd >"$DOCKERD_LOG" 2>&1 &
 for _ in $(seq 1 "$WAIT_SECONDS"); do
   if engine_answers; then
     log "engine ready: server $(docker version --format '{{.Server.Version}}'), storage $(docker info --format '{{.Driver}}'), cgroup v$(docker info --format '{{.CgroupVersion}}')"
+    bound_build_cache
     exit 0
   fi
   sleep 1

@@ -3,10 +3,14 @@ import * as http from "node:http";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { stageBuildContext } from "../../components/dind-image/build-context";
-import { DindBuildArgs } from "../../components/dind-image/build-args";
+import { DindBuildArgs, dindBuildArgs, localFiles } from "../../components/dind-image/build-args";
+import { parseSettings } from "../../components/config/parse-settings";
+import { DindImageSettings } from "../../components/config/schema";
+import { readSavedImages } from "../../components/mirror/saved-images";
+import { registryArchiveProblem } from "../../components/registry/storage-archive";
 import { grantPrivileges, privilegeMode } from "../../test/engine/support/privileges";
 import { followStream } from "../../test/engine/support/progress";
-import { readStandins } from "../../test/engine/support/standins";
+import { airGappedImageOverrides } from "../../test/engine/support/standins";
 
 /** The engine the benchmarks run on (DOCKER_HOST or the local socket). */
 export const engine = new Docker();
@@ -44,33 +48,37 @@ export async function engineDescription(): Promise<string> {
   return `dockerd ${info.ServerVersion} (${info.Driver}, cgroup v${info.CgroupVersion ?? "1"}, ${info.NCPU} CPUs)`;
 }
 
+/** The DinD image settings of an air-gapped build from the stand-ins (tarball and plugins) of the chosen engine, the plugins left out if asked. */
+export function standinImageSettings(withoutPlugins = false): DindImageSettings {
+  const fileExists = (candidate: string) => fs.statSync(candidate, { throwIfNoEntry: false })?.isFile() ?? false;
+  const config = { ...airGappedImageOverrides(), ...(withoutPlugins ? { buildx: { enabled: false }, compose: { enabled: false } } : {}) };
+  return parseSettings(
+    "bench",
+    { dindImage: JSON.stringify(config) },
+    { isFile: fileExists, isDirectory: () => false, isSecret: () => false, savedImages: readSavedImages, registryArchiveProblem },
+  ).dindImage;
+}
+
 /**
  * Builds the DinD image from components/dind-image/docker the way the stack does on an air-gapped
- * host (the docker tarball scripts/build-standins.sh obtained, sha256-verified), with the classic
- * builder. Unchanged sources hit the build cache.
+ * host (the docker tarball and plugins scripts/build-standins.sh obtained for the engine
+ * DIND_STACK_STANDIN names, sha256-verified), with the classic builder, as BENCH_IMAGE (or, without
+ * the plugins, `<prefix>/dind:no-plugins`). Unchanged sources hit the build cache.
  */
-export async function buildDindImage(): Promise<string> {
-  const standins = readStandins();
-  const tarballPath = `offline/docker-${standins.dockerVersion}-${standins.arch}.tgz`;
+export async function buildDindImage(options: { withoutPlugins?: boolean } = {}): Promise<string> {
+  const settings = standinImageSettings(options.withoutPlugins);
+  const tag = options.withoutPlugins ? `${PREFIX}/dind:no-plugins` : BENCH_IMAGE;
   const staging = path.resolve(".dind-stack", "bench", "dind-image");
   fs.rmSync(staging, { recursive: true, force: true });
-  const context = stageBuildContext(staging, standins.tarball, tarballPath);
-  const args: DindBuildArgs = {
-    BASE_IMAGE: "debian:bookworm-slim",
-    DOCKER_VERSION: standins.dockerVersion,
-    DOCKER_ARCH: standins.arch,
-    DOCKER_SHA256: standins.sha256,
-    DOCKER_DOWNLOAD_URL: "",
-    DOCKER_TARBALL: tarballPath,
-    EXTRA_PACKAGES: standins.extraPackages.join(" "),
-  };
+  const context = stageBuildContext(staging, localFiles(settings));
+  const args: DindBuildArgs = dindBuildArgs(settings);
   const started = Date.now();
   const files = ["Dockerfile", ...fs.readdirSync(context).filter((file) => file !== "Dockerfile" && file !== "offline"), "offline"];
-  const stream = await engine.buildImage({ context, src: files }, { t: BENCH_IMAGE, buildargs: args, forcerm: true, version: "1" } as Docker.ImageBuildOptions);
+  const stream = await engine.buildImage({ context, src: files }, { t: tag, buildargs: args, forcerm: true, version: "1" } as Docker.ImageBuildOptions);
   const log: string[] = [];
-  await followStream(stream, `building ${BENCH_IMAGE}`, (event) => log.push(event.stream ?? ""), () => `\n${log.join("").split("\n").slice(-30).join("\n")}`);
-  process.stdout.write(`[bench] ${BENCH_IMAGE} built from components/dind-image/docker in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  return BENCH_IMAGE;
+  await followStream(stream, `building ${tag}`, (event) => log.push(event.stream ?? ""), () => `\n${log.join("").split("\n").slice(-30).join("\n")}`);
+  process.stdout.write(`[bench] ${tag} built from components/dind-image/docker in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return tag;
 }
 
 /** A container to run for a benchmark. */

@@ -46,10 +46,14 @@ export function spread(summary: Summary, digits = 2): string {
   return `${summary.median.toFixed(digits)} (${summary.min.toFixed(digits)}-${summary.max.toFixed(digits)})`;
 }
 
-/** Writes a benchmark's result, with the machine and the time, to bench/results/<name>.json; returns the path. */
+/**
+ * Writes a benchmark's result, with the machine and the time, to bench/results/<name>.json (or
+ * DIND_STACK_BENCH_RESULTS/<name>.json, as CI does, leaving the committed figures alone); returns the path.
+ */
 export function writeResult(name: string, machine: Machine, result: object): string {
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, `${name}.json`);
+  const dir = process.env.DIND_STACK_BENCH_RESULTS ?? RESULTS_DIR;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, `${JSON.stringify({ benchmark: name, takenAt: new Date().toISOString(), machine, ...result }, null, 2)}\n`);
   process.stdout.write(`\n[bench] ${name}: result written to ${path.relative(process.cwd(), file)}\n`);
   return file;

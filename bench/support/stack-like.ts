@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Docker from "dockerode";
+import { BUILD_CACHE_ENV, buildCacheRepository } from "../../components/workloads/build-cache";
 import { BENCH_SOCKET_FLAG, BenchContainer, createBenchContainer, daemonSocket, isRunning, PREFIX, waitForInfo } from "./bench-engine";
 
 /** The daemon.json the ci stack's program renders for its DinD daemon. */
-export const DAEMON_JSON = JSON.stringify({ "insecure-registries": ["registry:5000"], "log-driver": "json-file", "log-opts": { "max-size": "20m", "max-file": "3" } });
+export const DAEMON_JSON = JSON.stringify({ "insecure-registries": ["http://registry:5000"], "log-driver": "json-file", "log-opts": { "max-size": "20m", "max-file": "3" } });
 
 /** The script the stack's client containers run before their command (waits for the daemon). */
 export const CLIENT_WAIT_SCRIPT = fs.readFileSync(path.join(__dirname, "..", "..", "components", "workloads", "client-wait.sh"), "utf8");
@@ -52,7 +53,7 @@ export function dindClientSpec(image: string, network: string, name: string, dae
     name,
     image,
     entrypoint: ["sleep", "infinity"],
-    env: ["DOCKER_HOST=tcp://docker:2376", "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=/certs/client"],
+    env: ["DOCKER_HOST=tcp://docker:2376", "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=/certs/client", `${BUILD_CACHE_ENV}=${buildCacheRepository("registry:5000")}`],
     binds: [`${PREFIX}-${daemonName}-certs:/certs/client:ro`],
     network: { name: network },
   };

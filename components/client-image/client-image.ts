@@ -2,11 +2,14 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DindImageSettings } from "../config/schema";
-import { dindBuildArgs, dindImageTag, platformOf, tarballContextPath } from "../dind-image/build-args";
-import { stageBuildContext } from "../dind-image/build-context";
+import { dindBuildArgs, dindImageTag, localFiles, platformOf } from "../dind-image/build-args";
+import { DOCKERFILE_DIR, filesOf, stageBuildContext } from "../dind-image/build-context";
 
 /** The directory holding the client image's Dockerfile and fetch script, kept in the repo. */
 export const CLIENT_DOCKERFILE_DIR = path.join(__dirname, "docker");
+
+/** The client image's build context: its own folder and the DinD image's plugin scripts (the same verification for both images). */
+const CLIENT_SOURCE_FILES = [...filesOf(CLIENT_DOCKERFILE_DIR), ...["fetch-plugin.sh", "check-plugins.sh"].map((script) => path.join(DOCKERFILE_DIR, script))];
 
 /** Repository of the client image (kept local, never pushed); the tag is the DinD image's (dindImage.tag or <dockerVersion>-<stack>). */
 export const CLIENT_IMAGE_REPOSITORY = "dind-stack/client";
@@ -36,7 +39,7 @@ export class ClientImage extends pulumi.ComponentResource {
   constructor(name: string, args: ClientImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:image:ClientImage", name, {}, opts);
     const { settings } = args;
-    const context = stageBuildContext(args.stagingDir, settings.localTarball, tarballContextPath(settings), CLIENT_DOCKERFILE_DIR);
+    const context = stageBuildContext(args.stagingDir, localFiles(settings), CLIENT_SOURCE_FILES);
     const image = new docker.Image(
       `${name}-image`,
       {

@@ -93,6 +93,20 @@ export const resourceQuantity = () => matching(/^\d+(?:\.\d+)?(?:m|Ki|Mi|Gi|Ti|P
 export const dnsSubdomain = () =>
   matching(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/, "a DNS subdomain: lowercase letters, digits, - and ., at most 253");
 
+/** A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+export const labelKey = () =>
+  matching(
+    /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/,
+    'a Kubernetes label key such as "node-role.example.com/builds" or "kubernetes.io/hostname"',
+  );
+
+/** A Kubernetes label value: at most 63 letters, digits, - _ . (empty allowed). */
+export const labelValue = () => matching(/^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/, "a label value: at most 63 letters, digits, - _ . starting and ending with a letter or digit");
+
+/** A CA certificate in PEM. */
+export const pemCertificate = () =>
+  matching(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/, "one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)");
+
 /** A Kubernetes minor version. */
 export const kubernetesVersion = () => matching(/^1\.\d{1,2}$/, 'a Kubernetes minor version such as "1.30"');
 

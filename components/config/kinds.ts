@@ -55,6 +55,11 @@ export function envMap() {
   return allowing(z.record(name, value), "a map from environment variable names to strings");
 }
 
+/** A map from Kubernetes label keys to label values, such as a nodeSelector. */
+export function labelMap(key: z.ZodString, value: z.ZodString) {
+  return allowing(z.record(key, value), "a map from label keys to label values");
+}
+
 /** An object with exactly the keys of `shape`: an unknown key is an error, not ignored. */
 export function section<S extends z.ZodRawShape>(shape: S) {
   return allowing(z.strictObject(shape), `an object with keys ${Object.keys(shape).join(", ")}`);

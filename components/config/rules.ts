@@ -1,11 +1,13 @@
 import { BlockList } from "node:net";
 import { checkAdvisories } from "./advisory-rules";
 import { registryAuthByDefault } from "./cluster-defaults";
-import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkResources, checkSidecar } from "./kubernetes-rules";
+import { checkClusterDood, checkClusterImage, checkClusterRegistryAuth, checkNamespaces, checkPlacement, checkRegistryTls, checkResources, checkSidecar } from "./kubernetes-rules";
+import { checkNodePullable } from "./pull-rules";
 import { SavedImage } from "../mirror/saved-images";
 import { checkMirrorArchives, checkMirrorNames, checkMirrorPulls, checkMirrorTarget } from "./mirror-rules";
 import { checkTargetKeys } from "./target-rules";
 import { pinnedDockerSha256 } from "./pins";
+import { checkPluginChecksums, checkPluginFiles } from "./plugin-rules";
 import { KeyPath } from "./key-path";
 import { Problem, renderValue } from "./problem";
 import { NAMESPACE, SECRET_KEYS, Settings } from "./schema";
@@ -42,6 +44,7 @@ const OWNED_FLAGS: Readonly<Record<string, string>> = {
   "--tlscert": "daemon.tls",
   "--tlskey": "daemon.tls",
   "--mtu": "daemon.mtu",
+  "--default-network-opt": "daemon.mtu",
   "--dns": "daemon.dns",
   "--insecure-registry": "daemon.insecureRegistries",
   "--registry-mirror": "daemon.registryMirrors",
@@ -126,7 +129,7 @@ function checkExtraArgs(settings: Settings, _context: RuleContext, problems: Pro
 }
 
 /** Variables the stack sets in client containers; a client's env may not override them. */
-const RESERVED_CLIENT_ENV = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG", "DIND_STACK_REGISTRY", "DIND_READY_TIMEOUT"];
+const RESERVED_CLIENT_ENV = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG", "DIND_STACK_REGISTRY", "DIND_STACK_BUILD_CACHE", "DIND_READY_TIMEOUT"];
 
 function checkClientEnv(settings: Settings, _context: RuleContext, problems: Problem[]): void {
   settings.workloads.clients.forEach((client, index) => {
@@ -203,6 +206,8 @@ interface Rule {
 const RULES: readonly Rule[] = [
   { reads: ["dindImage"], check: checkChecksum },
   { reads: ["dindImage.localTarball"], check: checkTarball },
+  { reads: ["dindImage.arch", "dindImage.buildx", "dindImage.compose"], check: checkPluginChecksums },
+  { reads: ["dindImage.buildx.localFile", "dindImage.compose.localFile"], check: checkPluginFiles },
   { reads: ["target", "dindImage", "kubernetes.dindImage"], check: (settings, _context, problems) => checkAdvisories(settings, problems) },
   { reads: ["mode", "workloads.allowDood"], check: checkDood },
   { reads: ["target", "registry", "registryPassword", "registryProxyPassword"], check: checkSecrets },
@@ -214,11 +219,17 @@ const RULES: readonly Rule[] = [
   { reads: ["target", "registry.volumeName", "registry.hostPath", "workloads.dataVolumeName"], check: (settings, context, problems) => checkVolumeNames(settings, context.stack, problems) },
   { reads: ["dindImage.downloadUrl", "registry.proxy", "daemon.registryMirrors"], check: (settings, _context, problems) => checkUrlCredentials(settings, problems) },
   { reads: ["target", "kubernetes.dindImage", "dindImagePassword"], check: (settings, _context, problems) => checkClusterImage(settings, problems) },
-  { reads: ["target", "kubernetes.sidecar", "kubernetes.clusterVersion"], check: (settings, _context, problems) => checkSidecar(settings, problems) },
+  { reads: ["target", "mode", "kubernetes.sidecar", "kubernetes.clusterVersion", "kubernetes.dindCache", "kubernetes.dindCacheAccessMode"], check: (settings, _context, problems) => checkSidecar(settings, problems) },
   { reads: ["target", "kubernetes.namespaces"], check: (settings, context, problems) => checkNamespaces(settings, context.stack, problems) },
   { reads: ["target", "mode", "kubernetes.nodeCidrs", "kubernetes.runtimeClassName"], check: (settings, _context, problems) => checkClusterDood(settings, problems) },
-  { reads: ["target", "kubernetes.resources"], check: (settings, _context, problems) => checkResources(settings, problems) },
-  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, _context, problems) => checkClusterRegistryAuth(settings, problems) },
+  { reads: ["target", "mode", "kubernetes.resources", "kubernetes.dataVolumeSize", "kubernetes.dindCache", "kubernetes.dindStorage"], check: (settings, _context, problems) => checkResources(settings, problems) },
+  { reads: ["target", "kubernetes.placement"], check: (settings, _context, problems) => checkPlacement(settings, problems) },
+  { reads: ["target", "mode", "kubernetes.registryTls"], check: (settings, _context, problems) => checkRegistryTls(settings, problems) },
+  {
+    reads: ["target", "registry.image", "registry.alias", "kubernetes.dindImage", "kubernetes.clusterDomain", "kubernetes.namespaces", "workloads.clients[].image"],
+    check: (settings, context, problems) => checkNodePullable(settings, context.stack, problems),
+  },
+  { reads: ["target", "registry.auth", "registry.allowUnauthenticatedExposure", "registryPassword"], check: (settings, context, problems) => checkClusterRegistryAuth(settings, context.stack, problems) },
   { reads: ["target", "registry.hostPath", "registry.volumeName", "registry.restoreArchive", "registry.restoreSizeLimit"], check: checkRegistryStorage },
   { reads: ["mirror[].source", "mirror[].repository"], check: checkMirrorNames },
   { reads: ["mirror[].source", "mirror[].archive", "mirror[].digest"], check: checkMirrorArchives },

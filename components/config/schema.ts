@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as formats from "./formats";
-import { choice, envMap, flag, integer, listOf, section, secretCapable } from "./kinds";
+import { choice, envMap, flag, integer, labelMap, listOf, section, secretCapable } from "./kinds";
+import { cliPluginSection } from "./plugin-settings";
 import { allowing } from "./words";
 
 // Every key of the `dind-stack` namespace: its type, default (`prefault`: the value used as if
@@ -41,6 +42,8 @@ const dindImage = section({
   buildOnPreview: flag()
     .prefault(true)
     .describe("Build the image during `pulumi preview` too, so a PR preview proves the Dockerfile and checksum and shows exact diffs."),
+  buildx: cliPluginSection("buildx"),
+  compose: cliPluginSection("compose"),
 });
 
 const registry = section({
@@ -109,7 +112,9 @@ const daemon = section({
   registryMirrors: listOf(formats.httpUrl(), 10).prefault([]).describe("Docker Hub mirrors for the DinD daemons."),
   mtu: integer(576, 65535)
     .optional()
-    .describe("MTU of the DinD daemons' networks; by default the MTU of the daemon container's eth0 on a Docker host, 1400 on Kubernetes (below the common overlay MTUs)."),
+    .describe(
+      "MTU of every network the DinD daemons make (docker0, and with dockerd 24.0 or newer also the networks of docker network create and compose); the daemon uses the smaller of this and its eth0's MTU. Unset: eth0's on a Docker host, at most 1400 on Kubernetes (below the common overlay MTUs).",
+    ),
   dns: listOf(formats.ipAddress(), 3).prefault([]).describe("DNS servers for nested containers."),
   storageDriver: choice(["overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs"])
     .optional()
@@ -153,22 +158,34 @@ const workloads = section({
     .describe("Client container groups; each name once."),
 });
 
-/** A CPU or memory quantity, with its default when it has one. */
+/** A CPU, memory or storage quantity, with its default when it has one (a default in words when it is derived). */
 const quantity = (doc: string, fallback: string | undefined) =>
   fallback === undefined ? formats.resourceQuantity().optional().describe(doc) : formats.resourceQuantity().prefault(fallback).describe(doc);
 
-/** CPU and memory requests and limits of one container, each key with its own default. */
-const resources = (role: string, defaults: { requests: { cpu?: string; memory?: string }; limits: { cpu?: string; memory?: string } }) =>
+/** The quantities of one container's requests or limits. */
+interface Quantities {
+  cpu?: string;
+  memory?: string;
+  ephemeralStorage?: string;
+}
+
+/** CPU, memory and ephemeral storage requests and limits of one container, each key with its own default. */
+const resources = (role: string, defaults: { requests: Quantities; limits: Quantities }, derivedStorageLimit?: string) =>
   section({
     requests: section({
       cpu: quantity(`CPU reserved for the ${role} (500m is half a core).`, defaults.requests.cpu),
       memory: quantity(`Memory reserved for the ${role}.`, defaults.requests.memory),
+      ephemeralStorage: quantity(`Node disk reserved for the ${role} (its writable layer, logs and emptyDir volumes).`, defaults.requests.ephemeralStorage),
     })
       .prefault({})
       .describe(`What the scheduler reserves for the ${role}.`),
     limits: section({
       cpu: quantity(`CPU limit of the ${role}.`, defaults.limits.cpu),
       memory: quantity(`Memory limit of the ${role} (above it the container is killed).`, defaults.limits.memory),
+      ephemeralStorage: quantity(
+        `Node disk the ${role} may use at most (above it the pod is evicted)${derivedStorageLimit ? `; by default ${derivedStorageLimit}` : ""}.`,
+        defaults.limits.ephemeralStorage,
+      ),
     })
       .prefault({})
       .describe(`What the ${role} may use at most.`),
@@ -176,12 +193,46 @@ const resources = (role: string, defaults: { requests: { cpu?: string; memory?: 
     .prefault({})
     .describe(`Resources of the ${role}.`);
 
+/** Where one role's pods may run: node labels, taints they tolerate, required node affinity. */
+const placement = (role: string) =>
+  section({
+    nodeSelector: labelMap(formats.labelKey(), formats.labelValue())
+      .prefault({})
+      .describe(`Node labels the ${role} pods require (added to kubernetes.io/os: linux${role === "runner" ? " and the kubernetes.io/arch of dindImage.arch" : ""}).`),
+    tolerations: listOf(
+      section({
+        key: formats.labelKey().optional().describe("Taint key; absent with operator Exists tolerates every taint."),
+        operator: choice(["Equal", "Exists"]).prefault("Equal").describe("Equal matches value; Exists matches any value."),
+        value: formats.labelValue().optional().describe("Taint value (operator Equal)."),
+        effect: choice(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional().describe("Taint effect; absent matches every effect."),
+        tolerationSeconds: integer(0, 86400).optional().describe("With NoExecute: how long the pod stays on a node after the taint appears."),
+      }),
+      20,
+    )
+      .prefault([])
+      .describe(`Taints the ${role} pods tolerate, e.g. of nodes kept for privileged builds.`),
+    nodeAffinity: listOf(
+      section({
+        key: formats.labelKey().describe("Node label key."),
+        operator: choice(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]).describe("How the node's label value is compared."),
+        values: listOf(formats.labelValue(), 20).prefault([]).describe("Values for In and NotIn; one integer for Gt and Lt; none for Exists and DoesNotExist."),
+      }),
+      20,
+    )
+      .prefault([])
+      .describe(`Node affinity the ${role} pods require (requiredDuringSchedulingIgnoredDuringExecution): every expression must match.`),
+  })
+    .prefault({})
+    .describe(`Placement of the ${role} pods.`);
+
 const kubernetes = section({
   context: formats.nonEmpty().optional().describe("kubeconfig context; by default the current one."),
   clusterVersion: formats
     .kubernetesVersion()
     .optional()
-    .describe("The cluster's Kubernetes version, when known: choices that need a newer cluster (native sidecars need 1.29) are then refused in the config."),
+    .describe(
+      "The cluster's Kubernetes minor version (supported: 1.29 to 1.33): Pod Security labels pin enforce-version to it (unset: latest, which can start refusing pods after a cluster upgrade), and choices that need a newer cluster (native sidecars, ReadWriteOncePod) are refused in the config.",
+    ),
   namespaces: section({
     registry: formats
       .dnsLabel()
@@ -198,7 +249,13 @@ const kubernetes = section({
   })
     .prefault({})
     .describe("The stack's two namespaces: its own by default, or existing ones it uses but never deletes."),
-  storageClassName: formats.dnsSubdomain().optional().describe("Storage class of every volume claim; by default the cluster's default."),
+  clusterDomain: formats.dnsSubdomain().prefault("cluster.local").describe("The cluster's DNS domain, for the registry's fully qualified Service name."),
+  storageClassName: formats
+    .dnsSubdomain()
+    .optional()
+    .describe(
+      "Storage class of every volume claim; by default the cluster's default. A claim keeps the class it was made with: once claims exist, another class is refused (docs/kubernetes.md says how to move them).",
+    ),
   registryStorageSize: formats.k8sQuantity().prefault("20Gi").describe("Size of the registry's volume claim."),
   sidecar: choice(["native", "classic"])
     .prefault("native")
@@ -207,12 +264,73 @@ const kubernetes = section({
   dindCache: choice(["emptyDir", "volumeClaim"])
     .prefault("emptyDir")
     .describe("Where each DinD daemon keeps /var/lib/docker: an emptyDir (lost with the pod), or a volume claim per pod (a StatefulSet; the cache survives)."),
-  dataVolumeSize: formats.k8sQuantity().prefault("20Gi").describe("Size of each DinD cache volume claim (dindCache: volumeClaim)."),
+  dataVolumeSize: formats.k8sQuantity().prefault("20Gi").describe("Size of each DinD cache: its volume claim (dindCache: volumeClaim), or its emptyDir's sizeLimit (dindCache: emptyDir)."),
+  dindCacheAccessMode: choice(["ReadWriteOncePod", "ReadWriteOnce"])
+    .prefault("ReadWriteOncePod")
+    .describe(
+      "Access mode of the DinD cache claims: ReadWriteOncePod (Kubernetes 1.29, CSI volumes) guarantees one daemon per cache; ReadWriteOnce for storage without it (non-CSI provisioners such as k3s local-path). Existing claims keep theirs.",
+    ),
+  dindStorage: section({
+    buildCacheKeepStorage: formats
+      .byteSize()
+      .prefault("10Gi")
+      .describe("Builder garbage collection of each DinD daemon (daemon.json builder.gc): build cache above this size is removed, oldest first; below kubernetes.dataVolumeSize."),
+    imagePruneAfterHours: integer(1, 8760)
+      .prefault(168)
+      .describe("Images no container uses, created more than this many hours ago, are pruned from each DinD daemon (docker image prune --all --filter until=<hours>h)."),
+    imagePruneIntervalMinutes: integer(5, 10080).prefault(60).describe("How often each runner pod's prune container runs the image prune."),
+  })
+    .prefault({})
+    .describe("What keeps each DinD daemon's /var/lib/docker from growing forever."),
+  registryGarbageCollect: section({
+    intervalHours: integer(1, 720)
+      .prefault(24)
+      .describe("The registry runs distribution's garbage-collect with the registry stopped when its pod starts and then every this many hours (pushes wait while it runs)."),
+    deleteUntagged: flag()
+      .prefault(true)
+      .describe("Also remove manifests no tag points to (an image pushed again under the same tag frees the old one); false keeps images pushed by digest only."),
+  })
+    .prefault({})
+    .describe("Garbage collection of the registry's storage (needs registry.deleteEnabled to free deleted images)."),
+  registryTls: section({
+    secretName: formats.dnsSubdomain().describe("A kubernetes.io/tls Secret in the registry's namespace (tls.crt, tls.key), e.g. from cert-manager; its certificate names the registry's Service."),
+    caCertificate: formats.pemCertificate().describe("The CA certificate that signed it, which the DinD daemons trust for the registry (public, stored in a ConfigMap)."),
+  })
+    .optional()
+    .describe("TLS for the registry, so its login does not cross the pod network in clear text; absent means plain HTTP (the DinD daemons list it as an insecure registry)."),
+  terminationGracePeriodSeconds: integer(45, 3600)
+    .prefault(120)
+    .describe(
+      "How long a runner pod has to stop: the job container first, then the DinD daemon, whose daemon.json shutdown-timeout (how long dockerd waits for its nested containers, each stopped with its own stop timeout) is 30 s less.",
+    ),
+  runnerDisruption: section({
+    maxUnavailable: integer(0, 20)
+      .prefault(0)
+      .describe("PodDisruptionBudget of each client group: how many runner pods a node drain or the cluster autoscaler may evict at once; 0 lets none go until an operator scales down."),
+  })
+    .prefault({})
+    .describe("Voluntary disruptions of the runner pods (they also carry the autoscalers' do-not-evict annotations)."),
+  runnerEgress: section({
+    deniedCidrs: listOf(formats.cidr(), 20)
+      .prefault(["169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128"])
+      .describe("Addresses the runner pods may not reach (an egress NetworkPolicy): link-local, where clouds serve the node's credentials (169.254.169.254), and AWS's IPv6 metadata address. DNS (port 53) stays open."),
+  })
+    .prefault({})
+    .describe("Egress of the runner pods (enforced where the CNI enforces NetworkPolicy)."),
+  placement: section({ registry: placement("registry"), runners: placement("runner") })
+    .prefault({})
+    .describe("Where the registry's and the runners' pods may run."),
   dindImage: section({
-    reference: formats.pinnedImageReference().optional().describe("A prebuilt DinD image the nodes can pull, pinned by tag or digest; nothing is built."),
+    reference: formats
+      .pinnedImageReference()
+      .optional()
+      .describe("A prebuilt DinD image the nodes can pull (never the stack's own registry or another Service), pinned by tag or digest; nothing is built."),
     registry: formats.registryHost().optional().describe("Registry the stack pushes the DinD image it builds to, and the nodes pull it from."),
     repository: formats.imageRepository().optional().describe("Repository in that registry, without tag; the tag is dindImage.tag or <dockerVersion>-<stack>."),
-    username: formats.userName().optional().describe("User for the push and the nodes' pull; the password is the secret dind-stack:dindImagePassword."),
+    username: formats
+      .userName()
+      .optional()
+      .describe("User for the push and the nodes' pull (for a prebuilt reference: the nodes' pull only, through an image pull Secret); the password is the secret dind-stack:dindImagePassword."),
   })
     .optional()
     .describe("Where the runners' DinD image comes from (required with target kubernetes): a prebuilt reference, or registry and repository to build and push it."),
@@ -220,12 +338,17 @@ const kubernetes = section({
     .prefault([])
     .describe("Address ranges of the nodes, which the registry's NetworkPolicy admits; required in mode dood, where the nodes' Docker Engine pushes."),
   resources: section({
-    registry: resources("registry", { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } }),
-    daemon: resources("DinD daemons", { requests: { cpu: "500m", memory: "1Gi" }, limits: {} }),
-    runner: resources("runners' job containers", { requests: { cpu: "100m", memory: "128Mi" }, limits: {} }),
+    registry: resources("registry", { requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "128Mi" }, limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "1Gi" } }),
+    daemon: resources(
+      "DinD daemons",
+      { requests: { cpu: "500m", memory: "1Gi", ephemeralStorage: "2Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+      "kubernetes.dataVolumeSize plus 2Gi with dindCache emptyDir (the cache counts as the pod's ephemeral storage), else 2Gi",
+    ),
+    runner: resources("runners' job containers", { requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "256Mi" }, limits: { cpu: "2", memory: "2Gi", ephemeralStorage: "2Gi" } }),
+    pruner: resources("runners' image prune containers", { requests: { cpu: "10m", memory: "32Mi", ephemeralStorage: "16Mi" }, limits: { cpu: "200m", memory: "128Mi", ephemeralStorage: "64Mi" } }),
   })
     .prefault({})
-    .describe("CPU and memory requests and limits of the registry, the DinD daemons and the job containers."),
+    .describe("CPU, memory and ephemeral storage requests and limits of every container: the registry, the DinD daemons, the job containers and the prune containers (limits set, so admission policies that require them admit the pods)."),
 });
 
 /** A password held as a Pulumi secret from the moment it is parsed, so it cannot be printed or stored in plain text. */

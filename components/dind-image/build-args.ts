@@ -1,5 +1,6 @@
 import { DindImageSettings } from "../config/schema";
 import { pinnedDockerSha256 } from "../config/pins";
+import { pluginBuildArgs, pluginLocalFiles } from "./plugins";
 
 /** Build args of the DinD Dockerfile (components/dind-image/docker/Dockerfile). */
 export interface DindBuildArgs {
@@ -17,6 +18,22 @@ export interface DindBuildArgs {
   DOCKER_TARBALL: string;
   /** Space-separated extra apt packages. */
   EXTRA_PACKAGES: string;
+  /** buildx version, or empty to leave the plugin out. */
+  BUILDX_VERSION: string;
+  /** Expected sha256 of the buildx binary. */
+  BUILDX_SHA256: string;
+  /** URL of the buildx binary, downloaded when BUILDX_FILE is empty. */
+  BUILDX_URL: string;
+  /** Path of the buildx binary inside the build context, or empty to download. */
+  BUILDX_FILE: string;
+  /** compose version, or empty to leave the plugin out. */
+  COMPOSE_VERSION: string;
+  /** Expected sha256 of the compose binary. */
+  COMPOSE_SHA256: string;
+  /** URL of the compose binary, downloaded when COMPOSE_FILE is empty. */
+  COMPOSE_URL: string;
+  /** Path of the compose binary inside the build context, or empty to download. */
+  COMPOSE_FILE: string;
   /** Index signature, as docker.Image build args require. */
   [name: string]: string;
 }
@@ -48,7 +65,16 @@ export function dindBuildArgs(settings: DindImageSettings): DindBuildArgs {
     DOCKER_DOWNLOAD_URL: settings.downloadUrl.replace(/\/+$/, ""),
     DOCKER_TARBALL: settings.localTarball ? tarballContextPath(settings) : "",
     EXTRA_PACKAGES: settings.extraPackages.join(" "),
+    ...(pluginBuildArgs(settings) as PluginBuildArgs),
   };
+}
+
+/** The build args pluginBuildArgs makes. */
+type PluginBuildArgs = Pick<DindBuildArgs, `${"BUILDX" | "COMPOSE"}_${"VERSION" | "SHA256" | "URL" | "FILE"}`>;
+
+/** The local files of the build context, by path inside it: the tarball (offline/) and plugin files (plugins/). */
+export function localFiles(settings: DindImageSettings): Record<string, string> {
+  return { ...(settings.localTarball ? { [tarballContextPath(settings)]: settings.localTarball } : {}), ...pluginLocalFiles(settings) };
 }
 
 /** The local tag of the DinD image: `<imageName>:<tag>`, the tag defaulting to `<dockerVersion>-<stack>`. */

@@ -44,35 +44,51 @@ function placeFile(source: string, target: string, mode: number): void {
 }
 
 /**
- * Assembles an image's build context in `stagingDir`: exactly the files of `sourceDir` (the DinD
- * image's DOCKERFILE_DIR by default; a file removed from the repository is removed here too, so it cannot linger
- * in the image or its context digest), and an `offline/` folder holding only the local tarball
- * (at `tarballPath` inside the context) when one is configured. Every file gets a fixed mode
- * (stagedMode; the tarball 0644), so the context digest is the same whatever the umask.
- * Returns the context directory.
+ * The build context's folders for local files, each copied by the Dockerfile stage that needs it
+ * (so a stage hashes and copies only its own): `offline/` the docker tarball, `plugins/` the
+ * CLI plugins of an air-gapped build.
  */
-export function stageBuildContext(stagingDir: string, localTarball?: string, tarballPath?: string, sourceDir: string = DOCKERFILE_DIR): string {
-  const offline = path.join(stagingDir, "offline");
-  fs.mkdirSync(offline, { recursive: true });
+export const LOCAL_FILE_FOLDERS = ["offline", "plugins"] as const;
+
+/** Every file of `dir` (an image's Dockerfile folder), by absolute path. */
+export function filesOf(dir: string): string[] {
+  return fs.readdirSync(dir).map((entry) => path.join(dir, entry));
+}
+
+/**
+ * Assembles an image's build context in `stagingDir`: exactly `sourceFiles` (every file of the
+ * DinD image's DOCKERFILE_DIR by default; a file removed from the repository is removed here too,
+ * so it cannot linger in the image or its context digest), and the LOCAL_FILE_FOLDERS holding only
+ * `localFiles` (path inside the context, e.g. `offline/docker-24.0.6-x86_64.tgz`, to the local
+ * file). Every file gets a fixed mode (stagedMode; local files 0644), so the
+ * context digest is the same whatever the umask. Returns the context directory.
+ */
+export function stageBuildContext(stagingDir: string, localFiles: Readonly<Record<string, string>> = {}, sourceFiles: readonly string[] = filesOf(DOCKERFILE_DIR)): string {
+  const folders: readonly string[] = LOCAL_FILE_FOLDERS;
+  fs.mkdirSync(stagingDir, { recursive: true });
   fs.chmodSync(stagingDir, DIRECTORY_MODE);
-  fs.chmodSync(offline, DIRECTORY_MODE);
-  const sources = fs.readdirSync(sourceDir);
-  for (const entry of fs.readdirSync(stagingDir)) {
-    if (entry !== "offline" && !sources.includes(entry)) fs.rmSync(path.join(stagingDir, entry), { recursive: true, force: true });
+  for (const folder of folders) {
+    fs.mkdirSync(path.join(stagingDir, folder), { recursive: true });
+    fs.chmodSync(path.join(stagingDir, folder), DIRECTORY_MODE);
   }
-  for (const entry of sources) {
-    const source = path.join(sourceDir, entry);
-    const target = path.join(stagingDir, entry);
+  const sources = sourceFiles.map((file) => path.basename(file));
+  for (const entry of fs.readdirSync(stagingDir)) {
+    if (!folders.includes(entry) && !sources.includes(entry)) fs.rmSync(path.join(stagingDir, entry), { recursive: true, force: true });
+  }
+  for (const source of sourceFiles) {
+    const target = path.join(stagingDir, path.basename(source));
     fs.copyFileSync(source, target);
     fs.chmodSync(target, stagedMode(fs.statSync(source).mode));
   }
-  const wanted = localTarball && tarballPath ? path.join(stagingDir, tarballPath) : undefined;
-  for (const entry of fs.readdirSync(offline)) {
-    const candidate = path.join(offline, entry);
-    if (candidate !== wanted && entry !== ".keep") fs.rmSync(candidate, { recursive: true, force: true });
+  const wanted = Object.keys(localFiles).map((contextPath) => path.join(stagingDir, contextPath));
+  for (const folder of folders) {
+    for (const entry of fs.readdirSync(path.join(stagingDir, folder))) {
+      const candidate = path.join(stagingDir, folder, entry);
+      if (!wanted.includes(candidate) && entry !== ".keep") fs.rmSync(candidate, { recursive: true, force: true });
+    }
+    fs.writeFileSync(path.join(stagingDir, folder, ".keep"), "");
+    fs.chmodSync(path.join(stagingDir, folder, ".keep"), 0o644);
   }
-  fs.writeFileSync(path.join(offline, ".keep"), "");
-  fs.chmodSync(path.join(offline, ".keep"), 0o644);
-  if (localTarball && wanted) placeFile(path.resolve(localTarball), wanted, 0o644);
+  for (const [contextPath, source] of Object.entries(localFiles)) placeFile(path.resolve(source), path.join(stagingDir, contextPath), 0o644);
   return stagingDir;
 }

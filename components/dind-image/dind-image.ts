@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DindImageSettings } from "../config/schema";
 import { describeAdvisories } from "./advisories";
-import { dindBuildArgs, dindImageTag, platformOf, tarballContextPath } from "./build-args";
+import { dindBuildArgs, dindImageTag, localFiles, platformOf } from "./build-args";
 import { stageBuildContext } from "./build-context";
 
 /** Arguments of a DindImage. */
@@ -46,7 +46,7 @@ export class DindImage extends pulumi.ComponentResource {
     // With dindImage.advisories: refuse, such a version never gets here (config/advisory-rules.ts).
     const advisories = describeAdvisories(settings.dockerVersion);
     if (advisories) pulumi.log.warn(`${advisories}. Set dind-stack:dindImage.dockerVersion to a fixed release.`, this);
-    const context = stageBuildContext(args.stagingDir, settings.localTarball, tarballContextPath(settings));
+    const context = stageBuildContext(args.stagingDir, localFiles(settings));
     const image = new docker.Image(
       `${name}-image`,
       {

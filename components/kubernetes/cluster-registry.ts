@@ -10,7 +10,8 @@ import {
   registryNetworkPolicyArgs,
   registryServiceArgs,
 } from "./registry-objects";
-import { REGISTRY_SECRET_KEYS } from "./registry-pod";
+import { REGISTRY_SECRET_KEYS, REGISTRY_TLS_FILES } from "./registry-pod";
+import { keptStorageClass } from "./storage-class";
 
 /** Arguments of a ClusterRegistry: what its objects need (their names aside) and the passwords. */
 export interface ClusterRegistryArgs extends Omit<RegistryObjectsContext, "refs"> {
@@ -32,12 +33,16 @@ export class ClusterRegistry extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
   /** Name of the data volume claim. */
   readonly claimName: string;
+  /** The storage class the claim has; fails (naming the config key) when the config names another. */
+  readonly storageClass: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ClusterRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:kubernetes:ClusterRegistry", name, {}, opts);
     const { settings, stack, namespace } = args;
     const data: Record<string, pulumi.Input<string>> = {
-      [REGISTRY_SECRET_KEYS.config]: pulumi.output(args.proxyPassword).apply((password) => JSON.stringify(registryConfig(settings, password), null, 2)),
+      [REGISTRY_SECRET_KEYS.config]: pulumi
+        .output(args.proxyPassword)
+        .apply((password) => JSON.stringify(registryConfig(settings, password, args.kubernetes.registryTls ? REGISTRY_TLS_FILES : undefined), null, 2)),
     };
     const auth = settings.auth;
     if (auth && args.password) data[REGISTRY_SECRET_KEYS.htpasswd] = args.password.apply((password) => htpasswdLine(stack, auth.username, password));
@@ -48,21 +53,25 @@ export class ClusterRegistry extends pulumi.ComponentResource {
     // state is derived from the content, so nothing there helps to guess the password, and a
     // preview still shows the restart (the reference changes).
     const config = new k8s.core.v1.Secret(`${name}-config`, registryConfigSecretArgs(stack, namespace, data), { parent: this });
-    const refs = { claim: "registry-data", configSecret: config.metadata.name };
-    const context: RegistryObjectsContext = { stack, namespace, runnersNamespace: args.runnersNamespace, settings, kubernetes: args.kubernetes, refs };
+    const claimName = "registry-data";
+    const context: RegistryObjectsContext = { stack, namespace, runnersNamespace: args.runnersNamespace, settings, kubernetes: args.kubernetes, refs: { claim: claimName, configSecret: config.metadata.name } };
     // A change of storage class (or access mode) would make pulumi-kubernetes replace the claim,
     // delete first: the registry's data would go with it (or, kept by retainOnDelete, the new
-    // claim would collide with the old one). The claim keeps what it was created with; only a
+    // claim would collide with the old one). The claim keeps what it was created with, and
+    // another configured class is refused (keptStorageClass): the pod mounts the claim only
+    // once its class is checked, so the refusal comes before the registry is touched. Only a
     // larger size is applied (the API server expands the volume where the class allows it).
     const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, registryClaimArgs(context), {
       parent: this,
       retainOnDelete: settings.retainDataOnDelete,
       ignoreChanges: ["spec.storageClassName", "spec.accessModes"],
     });
-    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(context), { parent: this, dependsOn: [claim, config] });
+    this.storageClass = keptStorageClass(`the registry's volume claim ${claimName}`, args.kubernetes.storageClassName, claim.spec.storageClassName);
+    const checked = { ...context, refs: { ...context.refs, claim: this.storageClass.apply(() => claimName) } };
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, registryDeploymentArgs(checked), { parent: this, dependsOn: [claim, config] });
     this.service = new k8s.core.v1.Service(`${name}-service`, registryServiceArgs(context), { parent: this });
     new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, registryNetworkPolicyArgs(context), { parent: this });
-    this.claimName = refs.claim;
-    this.registerOutputs({ claimName: this.claimName });
+    this.claimName = claimName;
+    this.registerOutputs({ claimName: this.claimName, storageClass: this.storageClass });
   }
 }

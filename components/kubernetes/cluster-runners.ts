@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DaemonSettings, KubernetesSettings, WorkloadSettings } from "../config/schema";
+import { DaemonSettings, DindImageSettings, KubernetesSettings, WorkloadSettings } from "../config/schema";
 import { contentDigest, clusterDaemonJson, daemonJsonConfigMapArgs, daemonJsonText } from "./daemon-config";
 import { objectLabels } from "./labels";
 import { secretArgs } from "./registry-objects";
-import { clientEnvSecretName, DOCKER_CONFIG_KEY } from "./runner-pod";
+import { clientEnvSecretName, DOCKER_CONFIG_KEY, REGISTRY_CA_KEY } from "./runner-pod";
+import { runnerDisruptionBudgetArgs, runnerEgressPolicyArgs, runnerHeadlessServiceArgs } from "./runner-policies";
+import { keptStorageClass } from "./storage-class";
 import { runnerWorkload, RunnerWorkload, workloadRef } from "./runner-workloads";
 
 /** Arguments of ClusterRunners. */
@@ -23,8 +25,10 @@ export interface ClusterRunnersArgs {
   kubernetes: KubernetesSettings;
   /** The DinD image reference the cluster pulls. */
   image: pulumi.Input<string>;
-  /** The registry's Service address, which the DinD daemons trust over plain HTTP. */
-  registryClusterAddress: string;
+  /** Every name (with port) of the registry's Service: the DinD daemons reach it over plain HTTP, or trust its CA under each with registry TLS. */
+  registryNames: string[];
+  /** The architecture the DinD image is built for. */
+  arch: DindImageSettings["arch"];
   /** The registry as the DinD daemons' Docker Hub mirror (`http://<Service address>`), when it can serve as one. */
   hubMirror?: string;
   /** Where pushes go, as the pushing daemon reaches the registry. */
@@ -38,20 +42,30 @@ export interface ClusterRunnersArgs {
 }
 
 /**
- * The runners of a stack on a cluster: one workload per client group, the DinD daemons'
- * daemon.json in a ConfigMap, the credentials they need in Secrets, and a NetworkPolicy that
- * lets nothing connect to the runner pods.
+ * The runners of a stack on a cluster: one workload per client group (a StatefulSet with its
+ * headless Service, or a Deployment) with a PodDisruptionBudget, the DinD daemons' daemon.json
+ * (and the registry's CA) in ConfigMaps, the credentials they need in Secrets, a NetworkPolicy
+ * that lets nothing connect to the runner pods and one that keeps them from link-local
+ * addresses (the cloud's metadata endpoint).
  */
 export class ClusterRunners extends pulumi.ComponentResource {
   /** kubectl names of the workloads, e.g. `deployment/runner`. */
   readonly workloadRefs: string[];
+  /** The storage classes of the DinD cache claim templates; fails (naming the config key) when the config names another. */
+  readonly storageClasses: pulumi.Output<(string | undefined)[]>;
 
   constructor(name: string, args: ClusterRunnersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dind-stack:kubernetes:ClusterRunners", name, {}, opts);
     const { stack, namespace, mode } = args;
     const dependsOn: pulumi.Input<pulumi.Resource>[] = [...args.dependsOn];
-    const text = daemonJsonText(clusterDaemonJson(args.daemon, args.registryClusterAddress, args.hubMirror));
+    const tls = args.kubernetes.registryTls;
+    const text = daemonJsonText(clusterDaemonJson(args.daemon, args.kubernetes, tls ? [] : args.registryNames, args.hubMirror));
     if (mode === "dind") dependsOn.push(new k8s.core.v1.ConfigMap(`${name}-daemon-json`, daemonJsonConfigMapArgs(stack, namespace, text), { parent: this }));
+    const registryCa = mode === "dind" && tls ? { configMap: "registry-ca", registryNames: args.registryNames } : undefined;
+    if (registryCa && tls) {
+      const data = { [REGISTRY_CA_KEY]: tls.caCertificate };
+      dependsOn.push(new k8s.core.v1.ConfigMap(`${name}-registry-ca`, { metadata: { name: registryCa.configMap, namespace, labels: objectLabels(stack, "dind-config") }, data }, { parent: this }));
+    }
     const dockerConfigSecret = args.dockerConfig ? "registry-credentials" : undefined;
     if (dockerConfigSecret && args.dockerConfig) {
       dependsOn.push(new k8s.core.v1.Secret(`${name}-registry-credentials`, secretArgs(stack, "runner", namespace, dockerConfigSecret, { [DOCKER_CONFIG_KEY]: args.dockerConfig }), { parent: this }));
@@ -77,6 +91,7 @@ export class ClusterRunners extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    new k8s.networking.v1.NetworkPolicy(`${name}-egress-policy`, runnerEgressPolicyArgs(stack, namespace, args.kubernetes), { parent: this });
     const context = {
       stack,
       namespace,
@@ -88,8 +103,11 @@ export class ClusterRunners extends pulumi.ComponentResource {
       pushRegistry: args.pushRegistry,
       dockerConfigSecret,
       imagePullSecret,
+      arch: args.arch,
+      registryCa,
       daemonJsonDigest: contentDigest(text),
     };
+    const storageClasses: pulumi.Output<string | undefined>[] = [];
     this.workloadRefs = args.workloads.clients.map((client) => {
       const workload: RunnerWorkload = runnerWorkload(client, context);
       const envSecret =
@@ -97,15 +115,29 @@ export class ClusterRunners extends pulumi.ComponentResource {
           ? [new k8s.core.v1.Secret(`${name}-${client.name}-env`, secretArgs(stack, "runner", namespace, clientEnvSecretName(client), client.env), { parent: this })]
           : [];
       const options = { parent: this, dependsOn: [...dependsOn, ...envSecret] };
-      // pulumi-kubernetes replaces a StatefulSet whose volumeClaimTemplates change (the API
-      // server refuses to update them): every runner pod would stop at once, and the claims it
-      // made stay (Retain) and are used again by the new pods, so a new size or class would not
-      // reach them anyway, or they go with it (Delete) and the caches are lost. The templates
-      // stay as created; the README says how to resize or move the cache claims.
-      if (workload.kind === "StatefulSet") new k8s.apps.v1.StatefulSet(`${name}-${client.name}`, workload.args, { ...options, ignoreChanges: ["spec.volumeClaimTemplates"] });
-      else new k8s.apps.v1.Deployment(`${name}-${client.name}`, workload.args, options);
+      new k8s.policy.v1.PodDisruptionBudget(`${name}-${client.name}-disruption`, runnerDisruptionBudgetArgs(stack, namespace, client, args.kubernetes), { parent: this });
+      if (workload.kind === "StatefulSet") {
+        const governing = new k8s.core.v1.Service(`${name}-${client.name}-pods`, runnerHeadlessServiceArgs(stack, namespace, client), { parent: this });
+        // pulumi-kubernetes replaces a StatefulSet whose volumeClaimTemplates or serviceName
+        // change (the API server refuses to update them): every runner pod would stop at once,
+        // and the claims it made stay (Retain) and are used again by the new pods, so a new size
+        // or class would not reach them anyway, or they go with it (Delete) and the caches are
+        // lost. The templates stay as created: another storage class is refused
+        // (keptStorageClass), and docs/kubernetes.md says how to resize or move the cache claims.
+        // A StatefulSet made before it had a serviceName keeps running without one.
+        const set = new k8s.apps.v1.StatefulSet(`${name}-${client.name}`, workload.args, {
+          ...options,
+          dependsOn: [...options.dependsOn, governing],
+          ignoreChanges: ["spec.volumeClaimTemplates", "spec.serviceName"],
+        });
+        const made = set.spec.apply((spec) => spec.volumeClaimTemplates?.[0]?.spec?.storageClassName);
+        storageClasses.push(keptStorageClass(`the DinD cache claims of client group ${client.name}`, args.kubernetes.storageClassName, made));
+      } else {
+        new k8s.apps.v1.Deployment(`${name}-${client.name}`, workload.args, options);
+      }
       return workloadRef(workload.kind, client.name);
     });
-    this.registerOutputs({ workloadRefs: this.workloadRefs });
+    this.storageClasses = pulumi.all(storageClasses);
+    this.registerOutputs({ workloadRefs: this.workloadRefs, storageClasses: this.storageClasses });
   }
 }

@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DaemonSettings } from "../config/schema";
+import { DaemonSettings, KubernetesSettings } from "../config/schema";
+import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { DaemonJson, renderDaemonJson } from "../workloads/daemon-json";
 import { objectLabels } from "./labels";
 
 /**
- * MTU of the DinD daemons' networks on a cluster when daemon.mtu is not set: below the
- * common overlay MTUs (VXLAN 1450, IP-in-IP 1480, WireGuard 1420), so nested containers
- * never send packets the pod network has to drop.
+ * The MTU the DinD daemons get on a cluster when daemon.mtu is not set: below the common overlay
+ * MTUs (VXLAN 1450, IP-in-IP 1480, WireGuard 1420). The entrypoint still takes eth0's when that
+ * is smaller (an IPsec or WireGuard pod network below 1400).
  */
 export const CLUSTER_DEFAULT_MTU = 1400;
 
@@ -22,11 +23,50 @@ export const DAEMON_JSON_PATH = "/etc/docker/daemon.json";
 export const DAEMON_JSON_CONFIG_MAP = "dind-daemon-json";
 
 /**
- * The DinD daemons' daemon.json on a cluster: the stack's registry by its Service address (and
- * as their Docker Hub mirror, `hubMirror`, when it can serve as one), the cluster's MTU default.
+ * Seconds of a runner pod's grace period kept for dockerd itself beyond its shutdown-timeout: how
+ * long dockerd waits for its nested containers to stop (each with its own stop timeout, 10 s
+ * unless `docker run --stop-timeout` says otherwise; moby cmd/dockerd `shutdownDaemon` waits
+ * the larger of shutdown-timeout and the longest stop timeout + 5 s), after which it still stops
+ * containerd and unmounts its storage.
  */
-export function clusterDaemonJson(daemon: DaemonSettings, registryAddress: string, hubMirror?: string): DaemonJson {
-  return renderDaemonJson({ ...daemon, mtu: daemon.mtu ?? CLUSTER_DEFAULT_MTU }, [registryAddress], hubMirror);
+export const DOCKERD_EXIT_SECONDS = 30;
+
+/** The daemon.json of a DinD daemon on a cluster: the Docker host's keys, builder GC and the shutdown timeout. */
+export interface ClusterDaemonJson extends DaemonJson {
+  /** BuildKit's garbage collection of the build cache. */
+  builder: { gc: { enabled: true; defaultKeepStorage: string } };
+  /** Seconds dockerd waits for its containers to stop when it is stopped, before it forces its own shutdown. */
+  "shutdown-timeout": number;
+}
+
+/** The MTU a DinD daemon is configured with on a cluster (the entrypoint lowers it to eth0's when that is smaller). */
+export function clusterMtu(daemon: DaemonSettings): number {
+  return daemon.mtu ?? CLUSTER_DEFAULT_MTU;
+}
+
+/**
+ * The DinD daemons' daemon.json on a cluster. `insecureRegistries` are the registry's names the
+ * daemons may use over plain HTTP (none when it serves TLS); the stack's registry is also their
+ * Docker Hub mirror (`hubMirror`) when it can serve as one. Build cache above
+ * kubernetes.dindStorage.buildCacheKeepStorage is collected, and dockerd waits for its nested
+ * containers for the pod's grace period less the time it needs to exit itself.
+ */
+export function clusterDaemonJson(daemon: DaemonSettings, kubernetes: KubernetesSettings, insecureRegistries: readonly string[], hubMirror?: string): ClusterDaemonJson {
+  return {
+    ...renderDaemonJson(daemon, insecureRegistries, hubMirror),
+    builder: { gc: { enabled: true, defaultKeepStorage: kubernetes.dindStorage.buildCacheKeepStorage } },
+    "shutdown-timeout": kubernetes.terminationGracePeriodSeconds - DOCKERD_EXIT_SECONDS,
+  };
+}
+
+/**
+ * Every name of the registry's Service the clients may push to: `<alias>.<namespace>`,
+ * `<alias>.<namespace>.svc` (the one the stack gives them) and the fully qualified
+ * `<alias>.<namespace>.svc.<cluster domain>`, each with the port. A daemon matches
+ * insecure-registries and certs.d by the name as written, so each needs its entry.
+ */
+export function registryServiceNames(alias: string, namespace: string, clusterDomain: string): string[] {
+  return [`${alias}.${namespace}.svc`, `${alias}.${namespace}`, `${alias}.${namespace}.svc.${clusterDomain}`].map((host) => `${host}:${REGISTRY_CONTAINER_PORT}`);
 }
 
 /** daemon.json as the file's text. */

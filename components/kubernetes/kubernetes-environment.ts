@@ -10,11 +10,12 @@ import { doodDaemonJsonSnippet } from "../workloads/daemon-json";
 import { CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
 import { ClusterRegistry } from "./cluster-registry";
 import { ClusterRunners } from "./cluster-runners";
+import { registryServiceNames } from "./daemon-config";
 import { declareNamespace, runnerNamespaceLevel, stackNamespaces } from "./namespaces";
 import { registryClusterAddress } from "./registry-objects";
 import { DOCKER_SOCKET, JOB_CONTAINER } from "./runner-pod";
 import { cacheClaimNames } from "./runner-workloads";
-import { ClusterImageSource, clusterImageSource } from "./settings";
+import { ClusterImageSource, clusterImageSource, DOCKER_HUB_AUTH_KEY } from "./settings";
 import { clusterUsageHint } from "./usage";
 
 /** Arguments of a KubernetesEnvironment. */
@@ -48,8 +49,11 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
   readonly dindImageName: pulumi.Output<string>;
   /** The DinD image reference the pods use. */
   readonly dindImageRef: pulumi.Output<string>;
-  /** Volume claims holding persistent data, as `<namespace>/<claim>`. */
-  readonly dataVolumes: string[];
+  /**
+   * Volume claims holding persistent data, as `<namespace>/<claim>`; fails, naming the config
+   * key, when the config names a storage class other than the claims have.
+   */
+  readonly dataVolumes: pulumi.Output<string[]>;
   /** DooD: the daemon.json the nodes' Docker Engine needs to push to the registry. */
   readonly hostDaemonJson: pulumi.Output<string>;
   /** How to use the stack, in one line. */
@@ -77,7 +81,7 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
         // would fail on them. With upsert it adopts them, as the Docker target adopts its volumes.
         // A namespace the config names is never declared as a Namespace, so never adopted (see
         // declareNamespace); the objects the stack puts in it have fixed names, so such a
-        // namespace must hold nothing else of those names (the README asks for one dedicated to
+        // namespace must hold nothing else of those names (docs/kubernetes-basics.md asks for one dedicated to
         // the stack).
         upsertExistingObjects: true,
       },
@@ -89,12 +93,19 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
     // Deleting a namespace deletes its claims: a namespace of the stack's holding kept data is kept too.
     const registryNamespace = declareNamespace(
       `${name}-registry-namespace`,
-      { stack, namespace: namespaces.registry, role: "registry", level: "restricted", retainOnDelete: registrySettings.retainDataOnDelete },
+      { stack, namespace: namespaces.registry, role: "registry", level: "restricted", clusterVersion: kubernetes.clusterVersion, retainOnDelete: registrySettings.retainDataOnDelete },
       { parent: this, provider },
     );
     const runnersNamespace = declareNamespace(
       `${name}-runners-namespace`,
-      { stack, namespace: namespaces.runners, role: "runners", level: runnerNamespaceLevel(mode, kubernetes.runtimeClassName), retainOnDelete: keepCache },
+      {
+        stack,
+        namespace: namespaces.runners,
+        role: "runners",
+        level: runnerNamespaceLevel(mode, kubernetes.runtimeClassName),
+        clusterVersion: kubernetes.clusterVersion,
+        retainOnDelete: keepCache,
+      },
       { parent: this, provider },
     );
     const registry = new ClusterRegistry(
@@ -120,10 +131,10 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
       auth && password ? pulumi.secret(pulumi.all([this.pushRegistry, password]).apply(([address, secret]) => dockerAuthConfig([address], auth.username, secret))) : undefined;
     const source = clusterImageSource(kubernetes);
     const pullPassword = settings.dindImagePassword;
+    // The nodes' pull of the DinD image, built and pushed or prebuilt, through an image pull Secret.
+    const pullHost = source.registry === "docker.io" ? DOCKER_HUB_AUTH_KEY : source.registry;
     const imagePullConfig =
-      source.kind === "pushed" && source.username && pullPassword
-        ? pulumi.secret(pullPassword.apply((secret) => dockerAuthConfig([source.registry], source.username!, secret)))
-        : undefined;
+      source.username && pullPassword ? pulumi.secret(pullPassword.apply((secret) => dockerAuthConfig([pullHost], source.username!, secret))) : undefined;
     const runners = new ClusterRunners(
       `${name}-runners`,
       {
@@ -134,8 +145,9 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
         workloads,
         kubernetes,
         image: image.ref,
-        registryClusterAddress: this.registryClusterAddress,
-        hubMirror: hubMirrorUrl(settings.registry, this.registryClusterAddress),
+        registryNames: registryServiceNames(registrySettings.alias, names.registry, kubernetes.clusterDomain),
+        arch: settings.dindImage.arch,
+        hubMirror: kubernetes.registryTls ? hubMirrorUrl(settings.registry, this.registryClusterAddress)?.replace(/^http:/, "https:") : hubMirrorUrl(settings.registry, this.registryClusterAddress),
         pushRegistry: this.pushRegistry,
         dockerConfig,
         imagePullConfig,
@@ -150,7 +162,8 @@ export class KubernetesEnvironment extends pulumi.ComponentResource {
     this.dindImageName = image.name;
     this.dindImageRef = image.ref;
     const cacheClaims = mode === "dind" && kubernetes.dindCache === "volumeClaim" ? workloads.clients.flatMap(cacheClaimNames) : [];
-    this.dataVolumes = [`${names.registry}/${registry.claimName}`, ...cacheClaims.map((claim) => `${names.runners}/${claim}`)];
+    const claims = [`${names.registry}/${registry.claimName}`, ...cacheClaims.map((claim) => `${names.runners}/${claim}`)];
+    this.dataVolumes = pulumi.all([registry.storageClass, runners.storageClasses]).apply(() => claims);
     this.hostDaemonJson = mode === "dood" ? this.pushRegistry.apply((address) => doodDaemonJsonSnippet(address) ?? "") : pulumi.output("");
     this.usage = this.pushRegistry.apply((pushRegistry) =>
       clusterUsageHint({ mode, context: kubernetes.context, namespace: names.runners, firstWorkload: this.runnerWorkloads[0], container: JOB_CONTAINER, pushRegistry }),

@@ -43,13 +43,13 @@ export function runnerNamespaceLevel(mode: "dind" | "dood", runtimeClassName: st
 }
 
 /** A namespace of the stack that enforces a Pod Security level. */
-export function namespaceArgs(stack: string, name: string, role: NamespaceRole, level: PodSecurityLevel): k8s.core.v1.NamespaceArgs {
-  return { metadata: { name, labels: { ...objectLabels(stack, `${role}-namespace`), ...podSecurityLabels(level) } } };
+export function namespaceArgs(stack: string, name: string, role: NamespaceRole, level: PodSecurityLevel, clusterVersion?: string): k8s.core.v1.NamespaceArgs {
+  return { metadata: { name, labels: { ...objectLabels(stack, `${role}-namespace`), ...podSecurityLabels(level, clusterVersion) } } };
 }
 
 /** The Pod Security labels the stack applies to a namespace it uses but does not own: nothing else of it is the stack's. */
-export function namespacePatchArgs(name: string, level: PodSecurityLevel): k8s.core.v1.NamespacePatchArgs {
-  return { metadata: { name, labels: podSecurityLabels(level) } };
+export function namespacePatchArgs(name: string, level: PodSecurityLevel, clusterVersion?: string): k8s.core.v1.NamespacePatchArgs {
+  return { metadata: { name, labels: podSecurityLabels(level, clusterVersion) } };
 }
 
 /** What declaring one of the stack's namespaces needs. */
@@ -62,6 +62,8 @@ export interface NamespaceDeclaration {
   role: NamespaceRole;
   /** The Pod Security level it enforces. */
   level: PodSecurityLevel;
+  /** The cluster's minor version, which the level's policy version is pinned to (latest when unknown). */
+  clusterVersion?: string;
   /** For an owned namespace: keep it on delete (it holds data that must outlive the stack's objects). */
   retainOnDelete: boolean;
 }
@@ -78,9 +80,9 @@ export interface NamespaceDeclaration {
  * is created by that apply, and is not deleted either.
  */
 export function declareNamespace(resourceName: string, declaration: NamespaceDeclaration, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-  const { stack, namespace, role, level } = declaration;
+  const { stack, namespace, role, level, clusterVersion } = declaration;
   if (namespace.owned) {
-    return new k8s.core.v1.Namespace(resourceName, namespaceArgs(stack, namespace.name, role, level), { ...opts, retainOnDelete: declaration.retainOnDelete }).metadata.name;
+    return new k8s.core.v1.Namespace(resourceName, namespaceArgs(stack, namespace.name, role, level, clusterVersion), { ...opts, retainOnDelete: declaration.retainOnDelete }).metadata.name;
   }
-  return new k8s.core.v1.NamespacePatch(`${resourceName}-labels`, namespacePatchArgs(namespace.name, level), opts).metadata.name;
+  return new k8s.core.v1.NamespacePatch(`${resourceName}-labels`, namespacePatchArgs(namespace.name, level, clusterVersion), opts).metadata.name;
 }

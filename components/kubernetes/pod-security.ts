@@ -17,12 +17,17 @@ type PlainContainer = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
 
 const LABEL = "pod-security.kubernetes.io";
 
-/** Namespace labels that enforce `level` (and audit and warn at the same level), at the cluster's current policy version. */
-export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+/**
+ * Namespace labels that enforce `level` (and audit and warn at the same level), at the policy
+ * version of the cluster's minor (`v1.30`) when it is known: with `latest` a cluster upgrade
+ * applies a newer policy version's checks to pods the stack made for the old one. Unknown, it
+ * is `latest`.
+ */
+export function podSecurityLabels(level: PodSecurityLevel, clusterVersion?: string): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const mode of ["enforce", "audit", "warn"]) {
     labels[`${LABEL}/${mode}`] = level;
-    labels[`${LABEL}/${mode}-version`] = "latest";
+    labels[`${LABEL}/${mode}-version`] = clusterVersion === undefined ? "latest" : `v${clusterVersion}`;
   }
   return labels;
 }

@@ -5,7 +5,7 @@ import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { objectLabels, podLabels, roleLabels, selectorLabels } from "./labels";
 import { RegistryRefs, registryPodSpec } from "./registry-pod";
 
-/** The registry's address inside the cluster: its Service, which resolves from every namespace. */
+/** The registry's address inside the cluster: its Service, which resolves from every namespace (the name the runners push to). */
 export function registryClusterAddress(alias: string, namespace: string): string {
   return `${alias}.${namespace}.svc:${REGISTRY_CONTAINER_PORT}`;
 }
@@ -53,7 +53,7 @@ export function registryDeploymentArgs(context: RegistryObjectsContext): k8s.app
       selector: { matchLabels: selectorLabels(context.stack, "registry") },
       template: {
         metadata: { labels: podLabels(context.stack, "registry") },
-        spec: registryPodSpec(context.settings, context.kubernetes.resources.registry, context.refs),
+        spec: registryPodSpec(context.settings, context.kubernetes, context.refs),
       },
     },
   };
@@ -66,7 +66,7 @@ export function registryServiceArgs(context: RegistryObjectsContext): k8s.core.v
     spec: {
       type: "ClusterIP",
       selector: selectorLabels(context.stack, "registry"),
-      ports: [{ name: "http", port: REGISTRY_CONTAINER_PORT, targetPort: "http", protocol: "TCP" }],
+      ports: [{ name: context.kubernetes.registryTls ? "https" : "http", port: REGISTRY_CONTAINER_PORT, targetPort: "http", protocol: "TCP" }],
     },
   };
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClientSettings } from "../config/schema";
 import { objectLabels, podLabels, selectorLabels } from "./labels";
 import { DOCKER_DATA_VOLUME, JOB_CONTAINER, RunnerPodContext, runnerPodSpec } from "./runner-pod";
+import { DO_NOT_EVICT_ANNOTATIONS } from "./runner-policies";
 
 /** One client group's workload: its kind and arguments. */
 export type RunnerWorkload =
@@ -20,15 +21,17 @@ export interface RunnerWorkloadContext extends RunnerPodContext {
 }
 
 function podTemplate(client: ClientSettings, context: RunnerWorkloadContext): k8s.types.input.core.v1.PodTemplateSpec {
-  const annotations: Record<string, string> = { "kubectl.kubernetes.io/default-container": JOB_CONTAINER };
+  const annotations: Record<string, string> = { "kubectl.kubernetes.io/default-container": JOB_CONTAINER, ...DO_NOT_EVICT_ANNOTATIONS };
   if (context.mode === "dind") annotations["org.dind-stack.daemon-json-sha256"] = context.daemonJsonDigest;
   return { metadata: { labels: podLabels(context.stack, "runner", client.name), annotations }, spec: runnerPodSpec(client, context) };
 }
 
 /**
  * The workload of one client group (replicas = count): a Deployment, or, when each DinD
- * daemon keeps its cache on a volume claim of its own, a StatefulSet whose claims outlive
- * its pods (and the StatefulSet itself unless workloads.retainDataOnDelete is false).
+ * daemon keeps its cache on a volume claim of its own, a StatefulSet (governed by the headless
+ * Service of the group's name) whose claims outlive its pods (and the StatefulSet itself unless
+ * workloads.retainDataOnDelete is false), ReadWriteOncePod by default so that no two daemons
+ * ever share a cache. Its pods ask the autoscalers not to evict them.
  */
 export function runnerWorkload(client: ClientSettings, context: RunnerWorkloadContext): RunnerWorkload {
   const metadata = { name: client.name, namespace: context.namespace, labels: podLabels(context.stack, "runner", client.name) };
@@ -42,6 +45,7 @@ export function runnerWorkload(client: ClientSettings, context: RunnerWorkloadCo
         metadata,
         spec: {
           replicas: client.count,
+          serviceName: client.name,
           podManagementPolicy: "Parallel",
           selector,
           template,
@@ -50,7 +54,7 @@ export function runnerWorkload(client: ClientSettings, context: RunnerWorkloadCo
             {
               metadata: { name: DOCKER_DATA_VOLUME, labels: objectLabels(context.stack, "dind-data") },
               spec: {
-                accessModes: ["ReadWriteOnce"],
+                accessModes: [context.kubernetes.dindCacheAccessMode],
                 storageClassName: context.kubernetes.storageClassName,
                 resources: { requests: { storage: context.kubernetes.dataVolumeSize } },
               },

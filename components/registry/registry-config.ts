@@ -24,8 +24,9 @@ export const REGISTRY_FILE_MODE = "0600";
  * as JSON, which YAML parsers read as YAML. Everything is in this one file, the upstream
  * password included, instead of REGISTRY_* environment variables: `docker inspect` shows a
  * container's environment to anyone who may inspect it, but not the files uploaded into it.
+ * `tls` names the certificate and key files when the registry serves HTTPS.
  */
-export function registryConfig(settings: RegistrySettings, proxyPassword?: string): Record<string, unknown> {
+export function registryConfig(settings: RegistrySettings, proxyPassword?: string, tls?: { certificate: string; key: string }): Record<string, unknown> {
   const config: Record<string, unknown> = {
     version: 0.1,
     log: { fields: { service: "registry" } },
@@ -35,7 +36,7 @@ export function registryConfig(settings: RegistrySettings, proxyPassword?: strin
       delete: { enabled: settings.deleteEnabled },
     },
     // On SIGTERM the registry waits this long for requests in flight before it exits (without it, it exits at once).
-    http: { addr: `:${REGISTRY_CONTAINER_PORT}`, headers: { "X-Content-Type-Options": ["nosniff"] }, draintimeout: REGISTRY_DRAIN_TIMEOUT },
+    http: { addr: `:${REGISTRY_CONTAINER_PORT}`, headers: { "X-Content-Type-Options": ["nosniff"] }, draintimeout: REGISTRY_DRAIN_TIMEOUT, ...(tls ? { tls } : {}) },
     health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
   };
   if (settings.auth) config.auth = { htpasswd: { realm: "dind-stack registry", path: HTPASSWD_PATH } };

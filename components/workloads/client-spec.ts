@@ -4,6 +4,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ClientSettings } from "../config/schema";
 import { stackLabels } from "../naming";
+import { BUILD_CACHE_ENV, buildCacheRepository } from "./build-cache";
 
 /** The script clients run before their command (waits for the daemon). */
 export const CLIENT_WAIT_SCRIPT = fs.readFileSync(path.join(__dirname, "client-wait.sh"), "utf8");
@@ -77,6 +78,7 @@ export function clientContainerSpecs(clients: readonly ClientSettings[], context
         `DOCKER_HOST=${context.connection.dockerHost}`,
         ...context.connection.env,
         `DIND_STACK_REGISTRY=${context.connection.pushRegistry}`,
+        `${BUILD_CACHE_ENV}=${buildCacheRepository(context.connection.pushRegistry)}`,
         `DIND_READY_TIMEOUT=${context.readyTimeoutSeconds}`,
         ...(context.dockerConfig ? [`DOCKER_CONFIG=${CLIENT_DOCKER_CONFIG_DIR}`] : []),
         ...Object.entries(client.env).map(([name, value]) => `${name}=${value}`),

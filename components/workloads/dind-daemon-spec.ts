@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DaemonSettings, WorkloadSettings } from "../config/schema";
 import { DAEMON_STOP_SECONDS } from "../container-options";
 import { stackLabels } from "../naming";
-import { DaemonJson } from "./daemon-json";
+import { DaemonJson, mtuEnv } from "./daemon-json";
 import { CERT_DIR, CLIENT_CERT_DIR } from "./connections";
 
 /**
@@ -64,6 +64,7 @@ export function dindDaemonContainerArgs(daemon: DaemonSettings, workloads: Workl
       ...(daemon.tls ? [] : ["DIND_PLAIN_TCP=eth0"]),
       `DOCKER_TLS_SAN=DNS:${workloads.daemonAlias},DNS:${context.containerName}`,
       `DIND_DAEMON_JSON=${JSON.stringify(context.daemonJson)}`,
+      ...mtuEnv(daemon.mtu),
       ...iptablesEnv(daemon.iptables),
     ],
     command: daemon.extraArgs,

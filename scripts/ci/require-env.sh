@@ -7,7 +7,7 @@ missing=0
 for name in "$@"; do
 	eval "value=\${$name:-}"
 	if [ -z "$value" ]; then
-		echo "[ci] $name is empty: create the CI secret or variable $name (README, section CI and previews)" >&2
+		echo "[ci] $name is empty: create the CI secret or variable $name (see docs/ci.md)" >&2
 		missing=1
 	else
 		echo "[ci] $name is set" >&2

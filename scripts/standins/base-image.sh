@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Step of scripts/build-standins.sh. Its one job: make image debian:bookworm-slim available.
+# Step of scripts/build-standins.sh. Its one job: make image debian:<release>-slim available, for
+# the release STANDINS_SUITE names (bookworm, the default, or trixie).
 # Reuses it if present, else pulls it, else builds a stand-in: debootstrap --variant=minbase
-# bookworm from DEBIAN_MIRROR, trimmed like the real slim image, imported with `docker import`
-# and labelled org.dind-stack.standin=debootstrap-bookworm-minbase. Needs root and debootstrap.
+# <release> from DEBIAN_MIRROR, trimmed like the real slim image, imported with `docker import`
+# and labelled org.dind-stack.standin=debootstrap-<release>-minbase. Needs root and debootstrap.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-readonly BASE_LABEL=debootstrap-bookworm-minbase
+readonly BASE_LABEL="debootstrap-$DEBIAN_SUITE-minbase"
 
 # Trims a minbase rootfs the way the real slim image is trimmed, and installs the same dpkg/apt
 # settings so images built FROM it stay slim too.
@@ -91,7 +92,7 @@ build_base_standin() {
   start="$(now)"
   tar --numeric-owner --xattrs -C "$root" -c . \
     | docker import \
-      --message "dind-stack stand-in: debootstrap --variant=minbase $DEBIAN_SUITE, trimmed like bookworm-slim" \
+      --message "dind-stack stand-in: debootstrap --variant=minbase $DEBIAN_SUITE, trimmed like $DEBIAN_SUITE-slim" \
       --change "LABEL $LABEL_KEY=$BASE_LABEL" \
       --change 'CMD ["bash"]' \
       - "$BASE_IMAGE" >/dev/null

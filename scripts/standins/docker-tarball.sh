@@ -24,18 +24,8 @@ readonly PINNED_VERSION=24.0.6
 readonly PINNED_ARCH=x86_64
 readonly PINNED_SHA256=99792dec613df93169a118b05312a722a63604b868e4c941b1b436abcf3bb70f
 
-# Debian packages the stand-in's binaries come from, and where each binary lives.
+# Debian packages the stand-in's binaries come from (where each binary lives: TARBALL_ENTRIES).
 readonly ENGINE_PACKAGES=(docker.io containerd runc tini)
-readonly TARBALL_ENTRIES=(
-  docker=/usr/bin/docker
-  dockerd=/usr/sbin/dockerd
-  containerd=/usr/bin/containerd
-  containerd-shim-runc-v2=/usr/bin/containerd-shim-runc-v2
-  ctr=/usr/bin/ctr
-  runc=/usr/sbin/runc
-  docker-init=/usr/bin/docker-init
-  docker-proxy=/usr/sbin/docker-proxy
-)
 
 # Filled in below, handed on by record_result.
 STATIC_ARCH=""
@@ -45,22 +35,9 @@ TARBALL_SHA256=""
 UPSTREAM_SHA256=""
 UPSTREAM_SHA256_FROM=""
 
-sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
-
-# download.docker.com's architecture folder for this machine.
 detect_static_arch() {
-  local deb_arch
-  deb_arch="$(dpkg --print-architecture)"
-  case "$deb_arch" in
-    amd64) STATIC_ARCH=x86_64 ;;
-    arm64) STATIC_ARCH=aarch64 ;;
-    armhf) STATIC_ARCH=armhf ;;
-    armel) STATIC_ARCH=armel ;;
-    ppc64el) STATIC_ARCH=ppc64le ;;
-    s390x) STATIC_ARCH=s390x ;;
-    *) die "no download.docker.com architecture for Debian architecture $deb_arch" ;;
-  esac
-  log "tarball: architecture $STATIC_ARCH (Debian $deb_arch)"
+  STATIC_ARCH="$(static_arch)"
+  log "tarball: architecture $STATIC_ARCH (Debian $(dpkg --print-architecture))"
 }
 
 # --- 1. the upstream tarball ------------------------------------------------------------------
@@ -218,21 +195,11 @@ engine_provenance() {
 }
 
 standin_reusable() {
-  local recorded actual
-  [ -f "$TARBALL" ] || { log "tarball: $TARBALL does not exist"; return 1; }
-  [ -f "$TARBALL.sha256" ] || { log "tarball: no recorded sha256 ($TARBALL.sha256)"; return 1; }
-  recorded="$(cut -d' ' -f1 "$TARBALL.sha256")"
-  actual="$(sha256_of "$TARBALL")"
-  if [ "$recorded" != "$actual" ]; then
-    log "tarball: sha256 $actual differs from the recorded $recorded"
-    return 1
-  fi
-  if [ "$(cat "$TARBALL.provenance" 2>/dev/null || true)" != "$(engine_provenance)" ]; then
-    log "tarball: Debian package versions changed since it was packed"
-    return 1
-  fi
-  TARBALL_SHA256="$actual"
-  return 0
+  local provenance
+  # Not in a process substitution: a failure in engine_provenance must stop the script.
+  provenance="$(engine_provenance)"
+  still_matches "$TARBALL" "$provenance" tarball || return 1
+  TARBALL_SHA256="$(recorded_sha256 "$TARBALL")"
 }
 
 # Runs each packed binary's own version report, as the official dind image does.
@@ -248,10 +215,10 @@ self_check_binaries() {
 
 # Packs reproducibly: same binaries, same bytes (sorted names, mtime 0, root owner, gzip -n).
 pack_standin() {
-  local work entry name path tmp
+  local work entry name path
   make_tmp_dir tarball
   work="$NEW_TMP_DIR"
-  mkdir -p "$work/docker" "$(dirname "$TARBALL")"
+  mkdir -p "$work/docker"
   chmod 0755 "$work/docker"
   for entry in "${TARBALL_ENTRIES[@]}"; do
     name="${entry%%=*}"
@@ -260,15 +227,8 @@ pack_standin() {
     chmod 0755 "$work/docker/$name"
   done
   self_check_binaries "$work/docker"
-  tmp="$(mktemp "$(dirname "$TARBALL")/.docker-tgz.XXXXXX")"
-  TMP_DIRS+=("$tmp")
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu \
-    -C "$work" -c docker | gzip -n -6 >"$tmp"
-  chmod 0644 "$tmp"
-  mv -f "$tmp" "$TARBALL"
-  TARBALL_SHA256="$(sha256_of "$TARBALL")"
-  printf '%s  %s\n' "$TARBALL_SHA256" "$(basename "$TARBALL")" >"$TARBALL.sha256.tmp"
-  mv -f "$TARBALL.sha256.tmp" "$TARBALL.sha256"
+  write_tarball "$work" "$TARBALL"
+  TARBALL_SHA256="$(recorded_sha256 "$TARBALL")"
   engine_provenance >"$TARBALL.provenance.tmp"
   mv -f "$TARBALL.provenance.tmp" "$TARBALL.provenance"
   rm -f "$TARBALL.source"

@@ -9,22 +9,36 @@ set -euo pipefail
 # --- settings (documented in scripts/build-standins.sh) ---------------------------------------
 readonly DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 readonly DEBIAN_SECURITY_MIRROR="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
-readonly DEBIAN_SUITE=bookworm
+# The Debian release a step works for: bookworm (the first stand-in engine, whose binaries are the
+# host's) or trixie (the second one, packed from trixie's packages in a container of its base).
+readonly DEBIAN_SUITE="${STANDINS_SUITE:-bookworm}"
 readonly CACHE_DIR="${DIND_STACK_CACHE:-/var/cache/dind-stack}"
 readonly STANDINS_DIR="$CACHE_DIR/standins"
-readonly METADATA_FILE="$STANDINS_DIR/standins.json"
+# bookworm's file keeps the name the tests read from the start; another release's is named after it.
+if [ "$DEBIAN_SUITE" = bookworm ]; then
+  readonly METADATA_FILE="$STANDINS_DIR/standins.json"
+else
+  readonly METADATA_FILE="$STANDINS_DIR/standins-$DEBIAN_SUITE.json"
+fi
 readonly FORCE="${STANDINS_FORCE:-0}"
 readonly VERIFY_REUSED="${STANDINS_VERIFY:-0}"
 readonly PULL_TIMEOUT="${STANDINS_PULL_TIMEOUT:-30}"
 
-readonly BASE_IMAGE=debian:bookworm-slim
+readonly BASE_IMAGE="debian:$DEBIAN_SUITE-slim"
 readonly REGISTRY_IMAGE=registry:2
+# Images a forced rebuild never prunes: every release's base image and the registry.
+readonly KEPT_IMAGES=(debian:bookworm-slim debian:trixie-slim "$REGISTRY_IMAGE")
 # Every image built here carries this label, its value saying how it was built.
 readonly LABEL_KEY=org.dind-stack.standin
 
 # --- logging and timing -----------------------------------------------------------------------
 log() { printf '[standins] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+case "$DEBIAN_SUITE" in
+  bookworm | trixie) ;;
+  *) die "STANDINS_SUITE='$DEBIAN_SUITE' is not a release stand-ins are made from; allowed: bookworm, trixie" ;;
+esac
 
 now() { date +%s.%N; }
 seconds_since() { awk -v start="$1" -v end="$(now)" 'BEGIN { printf "%.1f", end - start }'; }
@@ -80,6 +94,99 @@ run_logged() {
   fi
 }
 
+# --- files the steps make: checksums, provenance, the tarball's layout ---------------------------
+# A JSON string of $1.
+json_string() {
+  local s="$1"
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  printf '"%s"' "$s"
+}
+
+
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# The sha256 recorded in FILE.sha256 (as `sha256sum` prints it).
+recorded_sha256() { cut -d' ' -f1 "$1.sha256"; }
+
+# Records FILE's sha256 next to it (FILE.sha256), atomically.
+record_sha256() {
+  printf '%s  %s\n' "$(sha256_of "$1")" "$(basename "$1")" >"$1.sha256.tmp"
+  mv -f "$1.sha256.tmp" "$1.sha256"
+}
+
+# True when FILE exists, its sha256 is the one recorded next to it, and FILE.provenance holds
+# exactly PROVENANCE (the Debian packages and versions it came from); logs why not.
+still_matches() {
+  local file="$1" provenance="$2" what="$3"
+  [ -f "$file" ] || { log "$what: $file does not exist"; return 1; }
+  [ -f "$file.sha256" ] || { log "$what: no recorded sha256 ($file.sha256)"; return 1; }
+  if [ "$(recorded_sha256 "$file")" != "$(sha256_of "$file")" ]; then
+    log "$what: the sha256 of $file differs from the recorded one"
+    return 1
+  fi
+  if [ "$(cat "$file.provenance" 2>/dev/null || true)" != "$provenance" ]; then
+    log "$what: the Debian package versions it came from changed"
+    return 1
+  fi
+}
+
+# only_file DIR GLOB: prints the one file in DIR whose name matches GLOB (records of a file,
+# FILE.sha256 and the like, aside); nothing when there is none, or more than one (a step then
+# makes it afresh).
+only_file() {
+  local found=()
+  [ -d "$1" ] || return 0
+  mapfile -t found < <(find "$1" -maxdepth 1 -type f -name "$2" ! -name '*.sha256' ! -name '*.provenance' ! -name '*.extra-packages' | sort)
+  if [ "${#found[@]}" -gt 1 ]; then
+    log "${#found[@]} files match $1/$2; making it afresh"
+    return 0
+  fi
+  printf '%s' "${found[0]:-}"
+}
+
+# The binaries of a docker static tarball (download.docker.com's layout: docker/<name>), and
+# where Debian's packages install each one (bookworm and trixie alike).
+readonly TARBALL_ENTRIES=(
+  docker=/usr/bin/docker
+  dockerd=/usr/sbin/dockerd
+  containerd=/usr/bin/containerd
+  containerd-shim-runc-v2=/usr/bin/containerd-shim-runc-v2
+  ctr=/usr/bin/ctr
+  runc=/usr/sbin/runc
+  docker-init=/usr/bin/docker-init
+  docker-proxy=/usr/sbin/docker-proxy
+)
+
+# write_tarball DIR TARBALL: packs DIR/docker into TARBALL reproducibly (same binaries, same
+# bytes: sorted names, mtime 0, root owner, gzip -n), atomically, and records its sha256.
+write_tarball() {
+  local dir="$1" tarball="$2" tmp
+  mkdir -p "$(dirname "$tarball")"
+  tmp="$(mktemp "$(dirname "$tarball")/.docker-tgz.XXXXXX")"
+  TMP_DIRS+=("$tmp")
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu \
+    -C "$dir" -c docker | gzip -n -6 >"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$tarball"
+  record_sha256 "$tarball"
+}
+
+# download.docker.com's architecture folder for this machine.
+static_arch() {
+  local deb_arch
+  deb_arch="$(dpkg --print-architecture)"
+  case "$deb_arch" in
+    amd64) printf x86_64 ;;
+    arm64) printf aarch64 ;;
+    armhf) printf armhf ;;
+    armel) printf armel ;;
+    ppc64el) printf ppc64le ;;
+    s390x) printf s390x ;;
+    *) die "no download.docker.com architecture for Debian architecture $deb_arch" ;;
+  esac
+}
+
 # --- preconditions ----------------------------------------------------------------------------
 check_engine() {
   local version
@@ -112,6 +219,15 @@ state_put() {
   fi
 }
 state_append() { printf '%s\n' "$2" >>"$STANDINS_STATE_DIR/$1"; }
+# The state key of a value that belongs to one release's engine (tarball, sha256, ...): bookworm's
+# under the plain name the first steps have always used, another release's prefixed with its name.
+suite_key() {
+  if [ "$DEBIAN_SUITE" = bookworm ]; then
+    printf '%s' "$1"
+  else
+    printf '%s-%s' "$DEBIAN_SUITE" "$1"
+  fi
+}
 state_has() { [ -f "$STANDINS_STATE_DIR/$1" ]; }
 # Prints a key's lines; a key no earlier step wrote is an error.
 state_get() {
@@ -214,6 +330,15 @@ ensure_image() {
   fi
 }
 
+# True when ID is what one of KEPT_IMAGES names now.
+is_kept_image() {
+  local image
+  for image in "${KEPT_IMAGES[@]}"; do
+    [ "$1" = "$(image_id "$image" || true)" ] && return 0
+  done
+  return 1
+}
+
 # Removes images that a forced rebuild replaced, once nothing refers to them any more; the
 # newest first, so a replaced registry image goes before the replaced base it was built FROM.
 prune_replaced_images() {
@@ -222,7 +347,7 @@ prune_replaced_images() {
   mapfile -t ids <"$STANDINS_STATE_DIR/replaced-images"
   for ((i = ${#ids[@]} - 1; i >= 0; i--)); do
     id="${ids[$i]}"
-    if [ "$id" = "$(image_id "$BASE_IMAGE" || true)" ] || [ "$id" = "$(image_id "$REGISTRY_IMAGE" || true)" ]; then
+    if is_kept_image "$id"; then
       continue
     fi
     if docker image rm "$id" >/dev/null 2>&1; then

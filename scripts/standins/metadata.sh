@@ -1,20 +1,16 @@
 #!/usr/bin/env bash
-# Step of scripts/build-standins.sh. Its one job: write <cache>/standins/standins.json (atomically)
-# from what the earlier steps handed on, saying which artefacts are stand-ins: an image is one
-# when it carries the org.dind-stack.standin label, the tarball when docker-tarball.sh packed it.
+# Step of scripts/build-standins.sh. Its one job: write the metadata file of one stand-in engine
+# (atomically) from what the earlier steps handed on: <cache>/standins/standins.json for bookworm's
+# (STANDINS_SUITE unset), standins-<release>.json for another release's. It says which artefacts
+# are stand-ins: an image is one when it carries the org.dind-stack.standin label, the tarball
+# when a step packed it from Debian's binaries.
 # Fields: dockerVersion, arch, tarball, sha256, mirrorDir, extraPackages, baseImage,
 # registryImage, baseImageIsStandin, registryImageIsStandin, tarballIsStandin, debianSources
 # (Debian source packages the stand-in tarball's binaries came from; {} for the upstream one).
+# The same fields for both engines; the plugins have a file of their own (plugins.sh).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-json_string() {
-  local s="$1"
-  s="${s//\\/\\\\}"
-  s="${s//\"/\\\"}"
-  printf '"%s"' "$s"
-}
 
 # Prints the JSON boolean a state key holds (true or false, nothing else).
 json_bool_from_state() {
@@ -29,13 +25,13 @@ json_bool_from_state() {
 write_metadata() {
   local docker_version arch tarball sha256 tarball_standin extra sources_text
   local tmp pkgs="" pkg sources="" line base_standin=false registry_standin=false
-  docker_version="$(state_get docker-version)"
-  arch="$(state_get arch)"
-  tarball="$(state_get tarball)"
-  sha256="$(state_get sha256)"
-  tarball_standin="$(json_bool_from_state tarball-is-standin)"
-  extra="$(state_get extra-packages)"
-  sources_text="$(state_get debian-sources)"
+  docker_version="$(state_get "$(suite_key docker-version)")"
+  arch="$(state_get "$(suite_key arch)")"
+  tarball="$(state_get "$(suite_key tarball)")"
+  sha256="$(state_get "$(suite_key sha256)")"
+  tarball_standin="$(json_bool_from_state "$(suite_key tarball-is-standin)")"
+  extra="$(state_get "$(suite_key extra-packages)")"
+  sources_text="$(state_get "$(suite_key debian-sources)")"
   [ -f "$tarball" ] || die "metadata: the tarball $tarball is missing"
   while read -r pkg; do
     [ -n "$pkg" ] || continue
@@ -53,7 +49,7 @@ write_metadata() {
   {
     printf '{"dockerVersion":%s,"arch":%s,' "$(json_string "$docker_version")" "$(json_string "$arch")"
     printf '"tarball":%s,"sha256":%s,' "$(json_string "$tarball")" "$(json_string "$sha256")"
-    printf '"mirrorDir":%s,"extraPackages":[%s],' "$(json_string "$STANDINS_DIR")" "$pkgs"
+    printf '"mirrorDir":%s,"extraPackages":[%s],' "$(json_string "$(dirname "$(dirname "$tarball")")")" "$pkgs"
     printf '"baseImage":%s,"registryImage":%s,' "$(json_string "$BASE_IMAGE")" "$(json_string "$REGISTRY_IMAGE")"
     printf '"baseImageIsStandin":%s,"registryImageIsStandin":%s,' "$base_standin" "$registry_standin"
     printf '"tarballIsStandin":%s,' "$tarball_standin"

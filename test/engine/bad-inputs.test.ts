@@ -1,7 +1,12 @@
 // Scenario 4: bad inputs are refused for real. A tarball whose sha256 does not match
-// fails the image build with both sums (local tarball and download); a registry with
+// fails the image build with both sums (local tarball and download), and so does a downloaded
+// plugin, naming itself and its config key (its local-file path: the unit tests of
+// fetch-plugin.sh); a registry with
 // auth refuses anonymous pushes and accepts authenticated ones. (Clients with missing
 // or foreign TLS certificates are refused in dind-ci.test.ts.)
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { objectNames } from "../../components/naming";
 import { deploy } from "./support/deploy";
 import { removeByNamePrefix, removeTestObjects } from "./support/cleanup";
@@ -55,6 +60,43 @@ describe("the DinD image build verifies the docker tarball", () => {
     expect(message).toContain(`${mirror.url}/${standins.arch}/docker-${standins.dockerVersion}.tgz`);
     expect(message).toContain(`expected: ${WRONG_SHA256}`);
     expect(message).toContain(`actual:   ${standins.sha256}`);
+  });
+});
+
+describe("the DinD image build verifies the plugins it downloads", () => {
+  let mirrorDir: string;
+  let mirror: MirrorServer;
+  beforeAll(async () => {
+    await removeByNamePrefix("dind-stack-test-plugin");
+    // A mirror of buildx's GitHub release layout: <url>/v<version>/buildx-v<version>.linux-amd64.
+    const { buildx } = readStandins().plugins;
+    mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), "dind-stack-plugin-mirror-"));
+    fs.mkdirSync(path.join(mirrorDir, `v${buildx.version}`));
+    fs.copyFileSync(buildx.file, path.join(mirrorDir, `v${buildx.version}`, `buildx-v${buildx.version}.linux-amd64`));
+    mirror = await serveMirror(mirrorDir);
+  });
+  afterAll(async () => {
+    await mirror.close();
+    fs.rmSync(mirrorDir, { recursive: true, force: true });
+    await removeTestObjects({ images: false });
+  }, 120_000);
+
+  test("a plugin downloaded from a mirror with the wrong sha256 fails the build, naming the plugin, its key, the URL and both sums", async () => {
+    const { buildx } = readStandins().plugins;
+    const overrides = { "dind-stack:dindImage": { buildx: { version: buildx.version, sha256: WRONG_SHA256, downloadUrl: mirror.url }, buildNetwork: "host" } };
+    const message = await figures.time("plugin download path: a build that fails on the checksum", () =>
+      deploy({ configOf: "ci", stack: "test-plugin-sum", overrides }).then(
+        () => "the build succeeded",
+        (error: Error) => error.message,
+      ),
+    );
+    const asset = `/v${buildx.version}/buildx-v${buildx.version}.linux-amd64`;
+    expect(mirror.requests).toEqual([asset]);
+    expect(message).toContain(`sha256 mismatch for the buildx plugin ${buildx.version}`);
+    expect(message).toContain(`source:   ${mirror.url}${asset}`);
+    expect(message).toContain(`expected: ${WRONG_SHA256}`);
+    expect(message).toContain(`actual:   ${buildx.sha256}`);
+    expect(message).toContain("fix dind-stack:dindImage.buildx.sha256");
   });
 });
 

@@ -70,7 +70,14 @@ describe("prod stack (Kubernetes) on a real engine", () => {
 
   test("the native sidecar starts first; the job container only after its startup probe passed", async () => {
     const events = runningPods().find((pod) => pod.namespace === RUNNERS_NS && pod.name === "runner-0")!.events.map((event) => event.what);
-    expect(events).toEqual(['started container dind', 'startupProbe of container "dind" passed', "started container job", 'readinessProbe of container "dind" passed', "pod Ready"]);
+    expect(events).toEqual([
+      "started container dind",
+      'startupProbe of container "dind" passed',
+      "started container prune",
+      "started container job",
+      'readinessProbe of container "dind" passed',
+      "pod Ready",
+    ]);
     const started = async (name: string) => Date.parse((await engine.getContainer(name).inspect()).State.StartedAt);
     expect(await started(job)).toBeGreaterThan(await started(daemon));
     // The job's first look at the daemon already found it ready: it never waited.
@@ -183,6 +190,7 @@ describe("the classic sidecar on a cluster older than 1.29, with a prebuilt DinD
     const pod = runningPods().find((candidate) => candidate.namespace === namespace)!;
     expect(pod.events.map((event) => event.what)).toEqual([
       "started container dind",
+      "started container prune",
       "started container job",
       'startupProbe of container "dind" passed',
       'readinessProbe of container "dind" passed',

@@ -12,6 +12,7 @@ export const K8S = {
   deployment: "kubernetes:apps/v1:Deployment",
   statefulSet: "kubernetes:apps/v1:StatefulSet",
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  podDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
 } as const;
 
 /** Every Kubernetes object of a run. */

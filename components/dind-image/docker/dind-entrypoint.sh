@@ -17,6 +17,7 @@
 #                        or an interface (only connections arriving on it); unset: everyone
 #   DOCKER_TLS_SAN       extra names for the server certificate (see dind-tls.sh)
 #   DIND_IPTABLES_BACKEND, DOCKER_IPTABLES_LEGACY   the iptables backend (see dind-iptables.sh)
+#   DIND_MTU             the configured MTU; the daemon's networks get the smaller of it and eth0's
 #   DIND_DAEMON_JSON     written to /etc/docker/daemon.json as given: the stack renders it from
 #                        settings it has validated. A daemon.json supplied otherwise (a mounted
 #                        file) is checked with `dockerd --validate` where dockerd has it (23.0+).
@@ -79,16 +80,24 @@ mount --make-rshared / || log "WARNING: could not make / rshared; mount propagat
 "$bin/dind-cgroups.sh"
 "$bin/dind-iptables.sh"
 
-# Nested networks get MTU 1500 unless told otherwise; behind a smaller eth0 their packets would not fit.
-mtu=$(cat /sys/class/net/eth0/mtu 2>/dev/null || echo none)
+# Nested networks get MTU 1500 unless told otherwise; behind a smaller eth0 their packets would
+# not fit. The daemon gets the smaller of eth0's and DIND_MTU (the configured one): --mtu for
+# docker0, and --default-network-opt (dockerd 24.0+) for the networks `docker network create`
+# and compose make.
+eth0=$(cat /sys/class/net/eth0/mtu 2>/dev/null || echo 0)
 case " $* $(cat /etc/docker/daemon.json 2>/dev/null || true)" in
-*" --mtu"* | *'"mtu"'*) log "MTU: set by an argument or daemon.json; eth0 has $mtu" ;;
+*" --mtu"* | *'"mtu"'* | *default-network-opt*) log "MTU: set by an argument or daemon.json; eth0 has $eth0" ;;
 *)
-	if [ "$mtu" != none ] && [ "$mtu" -lt 1500 ]; then
-		set -- "--mtu=$mtu" "$@"
-		log "MTU: eth0 has $mtu; passing --mtu=$mtu"
+	mtu=${DIND_MTU:-1500}
+	if [ "$eth0" -gt 0 ] && [ "$eth0" -lt "$mtu" ]; then mtu=$eth0; fi
+	if [ "$mtu" -eq 1500 ] && [ -z "${DIND_MTU:-}" ]; then
+		log "MTU: eth0 has $eth0; dockerd's default 1500 fits"
+	elif dockerd --help 2>&1 | grep -q -e --default-network-opt; then
+		set -- "--mtu=$mtu" "--default-network-opt=bridge=com.docker.network.driver.mtu=$mtu" "$@"
+		log "MTU: eth0 has $eth0${DIND_MTU:+, configured $DIND_MTU}; passing --mtu=$mtu, and the same for every bridge network the daemon creates"
 	else
-		log "MTU: eth0 has $mtu; dockerd's default 1500 fits"
+		set -- "--mtu=$mtu" "$@"
+		log "MTU: eth0 has $eth0${DIND_MTU:+, configured $DIND_MTU}; passing --mtu=$mtu. WARNING: $(dockerd --version) has no --default-network-opt (24.0 and newer): networks made by docker network create or compose get 1500 unless they set com.docker.network.driver.mtu"
 	fi
 	;;
 esac

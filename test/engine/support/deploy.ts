@@ -1,4 +1,6 @@
 import { destroy, preview, up, DeploymentFailed, DeploymentResult } from "../../support/lifecycle/deployment";
+import { withProviderName } from "../../support/lifecycle/kubernetes-naming";
+import { isKubernetesType, KUBERNETES_PROVIDER } from "../../support/lifecycle/kubernetes-rules";
 import { Step } from "../../support/lifecycle/plan";
 import { emptyState, StackState, StateEntry } from "../../support/lifecycle/stack-state";
 import { ProgramRun, ProgramVariant, RecordedResource } from "../../support/run-program";
@@ -6,7 +8,8 @@ import { stackConfig, withOverrides } from "../../support/stack-config";
 import { engineOps } from "./engine-ops";
 import { privilegeMode } from "./privileges";
 import { Realizer } from "./realizer";
-import { readStandins } from "./standins";
+import { airGappedImageOverrides } from "./standins";
+import { noteStagedStack } from "./staged-stacks";
 
 /** What to deploy: a stack's config file, under a test stack name, with overrides. */
 export interface DeployRequest {
@@ -20,23 +23,12 @@ export interface DeployRequest {
   overrides?: Record<string, unknown>;
   /** Config keys set as secrets. */
   secretKeys?: string[];
-}
-
-/**
- * The air-gapped path the README documents, used on machines that reach no download site:
- * the DinD image is built from the local docker tarball made by scripts/build-standins.sh
- * (its version, checksum and the packages its binaries need), everything else as configured.
- */
-export function airGappedImageOverrides(stackImageConfig: Record<string, unknown> = {}): Record<string, unknown> {
-  const standins = readStandins();
-  const packages = [...((stackImageConfig.extraPackages as string[]) ?? []), ...standins.extraPackages];
-  return {
-    dockerVersion: standins.dockerVersion,
-    arch: standins.arch,
-    sha256: standins.sha256,
-    localTarball: standins.tarball,
-    extraPackages: [...new Set(packages)],
-  };
+  /**
+   * Put the stand-in buildx and compose plugins into the DinD image. Off unless the test uses
+   * them: they add 130 MB to every build context, which cost each image build of the engine
+   * tests several seconds (the readiness benchmark shows they cost nothing at start-up).
+   */
+  plugins?: boolean;
 }
 
 /** The config a request deploys: the stack file, the overrides, and the air-gapped image build. */
@@ -45,7 +37,7 @@ function configOf(request: DeployRequest): Record<string, string> {
   const requested = (request.overrides ?? {}) as Record<string, Record<string, unknown>>;
   const merged = withOverrides(base, requested);
   const imageConfig = merged["dind-stack:dindImage"] ? JSON.parse(merged["dind-stack:dindImage"]) : {};
-  const airGapped = airGappedImageOverrides(imageConfig);
+  const airGapped = airGappedImageOverrides(imageConfig, request.plugins ?? false);
   // What the request sets wins (a wrong sha256, a download instead of the tarball), but the
   // packages the stand-in binaries need are always added to the configured ones.
   return withOverrides(merged, {
@@ -62,10 +54,12 @@ export class TestStack {
   /** The state of the last deployment. */
   state: StackState = emptyState();
   private overrides: Record<string, unknown>;
-  private readonly ops = engineOps(new Realizer(() => privilegeMode()));
+  private readonly realizer = new Realizer(() => privilegeMode());
+  private readonly ops = engineOps(this.realizer);
 
   constructor(private readonly request: DeployRequest) {
     this.overrides = { ...request.overrides };
+    noteStagedStack(request.stack);
   }
 
   /** Changes the stack's config, as an edit of its stack file would: each top-level key's object is merged into the current one. */
@@ -98,6 +92,19 @@ export class TestStack {
     } catch (error) {
       if (error instanceof DeploymentFailed) this.state = error.state;
       throw error;
+    }
+  }
+
+  /**
+   * Takes over what another version of the program deployed: `state` (a fixture of an earlier
+   * release's deployment) becomes this stack's, and its Kubernetes objects are made on the
+   * engine's cluster as they were then, under the names they got.
+   */
+  async adopt(state: StackState): Promise<void> {
+    this.state = state;
+    for (const entry of state.resources) {
+      if (entry.type === KUBERNETES_PROVIDER) await this.realizer.realize(entry.type, entry.name, entry.inputs);
+      else if (isKubernetesType(entry.type)) await this.realizer.realize(entry.type, entry.name, withProviderName(entry.name, entry.inputs, entry.outputs));
     }
   }
 

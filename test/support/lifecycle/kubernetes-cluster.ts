@@ -1,7 +1,7 @@
 import { quantityValue } from "../../../components/kubernetes/quantity";
 import { Fields, onlyFields } from "../../engine/support/kubelet/fields";
 import { isPatchType, objectKindOf, providerFlag } from "./kubernetes-rules";
-import { ClusterAction, ControllerView, deploymentActions, ModelClaim, ModelPod, statefulSetActions, workloadDeletion } from "./workload-controllers";
+import { ClusterAction, ControllerView, deploymentActions, MODEL_DEFAULT_STORAGE_CLASS, ModelClaim, ModelPod, statefulSetActions, workloadDeletion } from "./workload-controllers";
 
 /** How the API server names a kind in its messages (`<resource>.<group>`). */
 const RESOURCE: Readonly<Record<string, { plural: string; group: string }>> = {
@@ -13,7 +13,10 @@ const RESOURCE: Readonly<Record<string, { plural: string; group: string }>> = {
   Deployment: { plural: "deployments", group: "apps" },
   StatefulSet: { plural: "statefulsets", group: "apps" },
   NetworkPolicy: { plural: "networkpolicies", group: "networking.k8s.io" },
+  PodDisruptionBudget: { plural: "poddisruptionbudgets", group: "policy" },
 };
+
+
 
 /** The StatefulSet spec fields the API server lets an update change. */
 const STATEFULSET_MUTABLE = ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"];
@@ -135,18 +138,19 @@ export class ClusterModel implements ControllerView {
   }
 
   /** Applies new inputs to an existing object, as the API server's validation allows, and what follows from them. */
-  update(type: string, inputs: Fields, manager = DEFAULT_MANAGER): ClusterAction[] {
-    if (isPatchType(type)) return this.patch(type, inputs, manager);
+  update(type: string, applied: Fields, manager = DEFAULT_MANAGER): ClusterAction[] {
+    if (isPatchType(type)) return this.patch(type, applied, manager);
     const kind = objectKindOf(type);
-    const { namespace, name } = this.identity(kind, inputs);
+    const { namespace, name } = this.identity(kind, applied);
     const old = this.lookup(kind, namespace, name);
     if (!old) throw new Error(`${resourceOf(kind).plural} "${name}" not found`);
+    const inputs = this.defaulted(kind, applied, old);
     this.validateUpdate(kind, name, old, inputs);
     const labeled = this.withAppliedLabels(kind, namespace, name, inputs, manager);
     const stored = kind === "Service" ? { ...labeled, spec: { ...labeled.spec, clusterIP: old.spec.clusterIP } } : labeled;
     this.objects.set(`${kind}/${namespace}/${name}`, stored);
     if (kind === "PersistentVolumeClaim") {
-      this.claims.set(`${namespace}/${name}`, { namespace, name, spec: inputs.spec });
+      this.claims.set(`${namespace}/${name}`, { namespace, name, spec: stored.spec });
       return [];
     }
     if ((kind === "ConfigMap" || kind === "Secret") && json(old) !== json(inputs)) return [{ op: "rewrite-volumes", kind, namespace, name }];
@@ -205,10 +209,22 @@ export class ClusterModel implements ControllerView {
     return [];
   }
 
+  /**
+   * What the API server stores of `inputs`: a claim without a class gets the default class on
+   * create, and keeps the class it has when an apply leaves the field out (the defaulted field
+   * is not the applier's to remove).
+   */
+  private defaulted(kind: string, inputs: Fields, old?: Fields): Fields {
+    if (kind !== "PersistentVolumeClaim" || inputs.spec?.storageClassName !== undefined) return inputs;
+    return { ...inputs, spec: { ...inputs.spec, storageClassName: old ? old.spec.storageClassName : MODEL_DEFAULT_STORAGE_CLASS } };
+  }
+
   /** Stores a new object under its manager and starts what its controller starts. */
-  private store(kind: string, namespace: string, name: string, inputs: Fields, manager: string): ClusterAction[] {
+  private store(kind: string, namespace: string, name: string, applied: Fields, manager: string): ClusterAction[] {
+    const inputs = this.defaulted(kind, applied);
     const labeled = this.withAppliedLabels(kind, namespace, name, inputs, manager);
-    const stored = kind === "Service" ? { ...labeled, spec: { ...labeled.spec, clusterIP: `10.96.0.${this.nextServiceIp++}` } } : labeled;
+    // A Service gets a virtual IP unless it is headless (clusterIP None).
+    const stored = kind === "Service" && labeled.spec.clusterIP !== "None" ? { ...labeled, spec: { ...labeled.spec, clusterIP: `10.96.0.${this.nextServiceIp++}` } } : labeled;
     this.objects.set(`${kind}/${namespace}/${name}`, stored);
     return this.reconcile(kind, namespace, name, stored);
   }

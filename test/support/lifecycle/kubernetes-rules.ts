@@ -20,7 +20,8 @@
  *   size); Service `.spec.clusterIP`; Secret `.type`, and also `.data` and `.stringData` unless
  *   the provider sets `enableSecretMutable` (and the Secret is not `immutable`); ConfigMap
  *   `.data` and `.binaryData` unless the provider sets `enableConfigMapMutable` (same exception);
- *   Namespace and networking.k8s.io/v1 NetworkPolicy only the metadata pair.
+ *   Namespace, networking.k8s.io/v1 NetworkPolicy and policy/v1 PodDisruptionBudget only the
+ *   metadata pair (`.spec` is force-new for policy/v1beta1 budgets only).
  * - Patch resources (`<Kind>Patch`, kinds.IsPatchResource): the same `Diff` forces a replacement
  *   only for `.metadata.name` and `.metadata.namespace` (every other change updates the patch in
  *   place). Their create, update and delete are server-side applies under a field manager of
@@ -66,6 +67,8 @@ const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:apps/v1:Deployment": ["spec.selector"],
   "kubernetes:apps/v1:StatefulSet": ["spec.podManagementPolicy", "spec.revisionHistoryLimit", "spec.selector", "spec.serviceName", "spec.volumeClaimTemplates"],
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": [],
+  // The table lists `.spec` for policy/v1beta1 only; a policy/v1 budget changes in place.
+  "kubernetes:policy/v1:PodDisruptionBudget": [],
 };
 
 /** Data fields that force a replacement unless the provider lets that kind be mutated (`enable<Kind>Mutable`). */

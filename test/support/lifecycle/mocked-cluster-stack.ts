@@ -2,6 +2,8 @@ import { withOverrides } from "../stack-config";
 import { ClusterRecordingOps, clusterRecordingOps } from "./cluster-recording-ops";
 import { destroy, DeploymentResult, preview, up } from "./deployment";
 import { Step } from "./plan";
+import { withProviderName } from "./kubernetes-naming";
+import { isKubernetesType, KUBERNETES_PROVIDER } from "./kubernetes-rules";
 import { emptyState, StackState } from "./stack-state";
 
 /**
@@ -27,6 +29,19 @@ export class MockedClusterStack {
 
   private next(overrides: Record<string, unknown>): Record<string, string> {
     return withOverrides(this.config, overrides);
+  }
+
+  /**
+   * Takes over a state left by another version of the program (a fixture of an earlier
+   * release's deployment) and the cluster it made: every object of the state is created on the
+   * cluster model as the provider created it then, in registration order, with the name it got.
+   */
+  adopt(state: StackState): void {
+    this.state = state;
+    for (const entry of state.resources) {
+      if (entry.type === KUBERNETES_PROVIDER) this.ops.cluster.configure(entry.inputs);
+      else if (isKubernetesType(entry.type)) this.ops.cluster.create(entry.type, withProviderName(entry.name, entry.inputs, entry.outputs), entry.name);
+    }
   }
 
   /** `pulumi up` with these config changes, which later deployments keep. */

@@ -13,6 +13,14 @@ export interface ModelPod {
   template: Fields;
 }
 
+/**
+ * The model cluster's default StorageClass: a claim made without a class gets it, as the
+ * DefaultStorageClass admission plugin sets spec.storageClassName on create (kubernetes
+ * plugin/pkg/admission/storage/storageclass/setdefault); a StatefulSet's claim templates are
+ * stored as given, and the claims made from them are defaulted.
+ */
+export const MODEL_DEFAULT_STORAGE_CLASS = "standard";
+
 /** A volume claim: one the program declares, or one a StatefulSet made from its volumeClaimTemplates. */
 export interface ModelClaim {
   /** Namespace. */
@@ -105,7 +113,7 @@ function statefulPod(namespace: string, name: string, spec: Fields, ordinal: num
   const claims: ModelClaim[] = (spec.volumeClaimTemplates ?? []).map((template: Fields) => ({
     namespace,
     name: `${template.metadata.name}-${name}-${ordinal}`,
-    spec: template.spec,
+    spec: { ...template.spec, storageClassName: template.spec.storageClassName ?? MODEL_DEFAULT_STORAGE_CLASS },
     statefulSet: name,
   }));
   const volumes = [
@@ -125,7 +133,7 @@ function statefulPod(namespace: string, name: string, spec: Fields, ordinal: num
  * name and claims); scaling up starts the new ordinals.
  */
 export function statefulSetActions(namespace: string, name: string, spec: Fields, view: ControllerView): ClusterAction[] {
-  onlyFields(`StatefulSet ${name}.spec`, spec, ["replicas", "selector", "template", "podManagementPolicy", "persistentVolumeClaimRetentionPolicy", "volumeClaimTemplates"]);
+  onlyFields(`StatefulSet ${name}.spec`, spec, ["replicas", "serviceName", "selector", "template", "podManagementPolicy", "persistentVolumeClaimRetentionPolicy", "volumeClaimTemplates"]);
   onlyValues(`StatefulSet ${name}.spec.podManagementPolicy`, spec.podManagementPolicy, ["Parallel"], "pods are started one after the other anyway");
   checkSelector("StatefulSet", name, spec);
   const replicas: number = spec.replicas ?? 1;

@@ -203,7 +203,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "a registry on a cluster without its password",
     onCluster({}, { registryPassword: undefined }),
-    'dind-stack:registryPassword: missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication (user "dind-stack" unless dind-stack:registry.auth.username names another): set it with `pulumi config set --secret dind-stack:registryPassword "$(openssl rand -base64 32)"`. Only for a registry without authentication, set dind-stack:registry.allowUnauthenticatedExposure: true instead: then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)',
+    'dind-stack:registryPassword: missing; allowed: a secret of 8 to 72 bytes, required because with target kubernetes the registry requires authentication (user "dind-stack" unless dind-stack:registry.auth.username names another): set it with `npm run pulumi -- config set --secret dind-stack:registryPassword "$(openssl rand -base64 32)" --stack test`. Only for a registry without authentication, set dind-stack:registry.allowUnauthenticatedExposure: true instead: then its NetworkPolicy alone keeps other pods out, which needs a CNI that enforces NetworkPolicy (the EKS VPC CNI does not by default, nor GKE Standard without Dataplane V2, nor flannel)',
   ],
   [
     "a password for an open registry on a cluster",
@@ -244,7 +244,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "the old single namespace key",
     onCluster({ namespace: "ci" }),
-    'dind-stack:kubernetes.namespace: unknown key (did you mean "namespaces"?); allowed keys: context, clusterVersion, namespaces, storageClassName, registryStorageSize, sidecar, runtimeClassName, dindCache, dataVolumeSize, dindImage, nodeCidrs, resources',
+    'dind-stack:kubernetes.namespace: unknown key (did you mean "namespaces"?); allowed keys: context, clusterVersion, namespaces, clusterDomain, storageClassName, registryStorageSize, sidecar, runtimeClassName, dindCache, dataVolumeSize, dindCacheAccessMode, dindStorage, registryGarbageCollect, registryTls, terminationGracePeriodSeconds, runnerDisruption, runnerEgress, placement, dindImage, nodeCidrs, resources',
   ],
   [
     "log driver set by flag",
@@ -254,7 +254,7 @@ const BAD_CONFIGS: [string, Record<string, unknown>, string][] = [
   [
     "client env overriding the daemon address",
     { workloads: { clients: [{ name: "runner", env: { DOCKER_HOST: "tcp://elsewhere:2375" } }] } },
-    "dind-stack:workloads.clients[0].env.DOCKER_HOST: got a variable the stack sets itself (it points the client at its daemon and registry); allowed: any name but DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONFIG, DIND_STACK_REGISTRY, DIND_READY_TIMEOUT",
+    "dind-stack:workloads.clients[0].env.DOCKER_HOST: got a variable the stack sets itself (it points the client at its daemon and registry); allowed: any name but DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONFIG, DIND_STACK_REGISTRY, DIND_STACK_BUILD_CACHE, DIND_READY_TIMEOUT",
   ],
   [
     "daemon alias taken by the registry",

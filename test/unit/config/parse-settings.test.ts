@@ -21,6 +21,8 @@ describe("parsing a stack's config", () => {
       tag: undefined,
       buildNetwork: "default",
       buildOnPreview: true,
+      buildx: { enabled: true, version: "0.11.2", downloadUrl: "https://github.com/docker/buildx/releases/download" },
+      compose: { enabled: true, version: "2.21.0", downloadUrl: "https://github.com/docker/compose/releases/download" },
     });
     expect(settings.registry).toEqual({
       image: "registry:2",

@@ -11,6 +11,14 @@ describe("DinD image build args", () => {
       DOCKER_DOWNLOAD_URL: "https://download.docker.com/linux/static/stable",
       DOCKER_TARBALL: "",
       EXTRA_PACKAGES: "",
+      BUILDX_VERSION: "0.11.2",
+      BUILDX_SHA256: "311568ee69715abc46163fd688e56c77ab0144ff32e116d0f293bfc3470e75b7",
+      BUILDX_URL: "https://github.com/docker/buildx/releases/download/v0.11.2/buildx-v0.11.2.linux-amd64",
+      BUILDX_FILE: "",
+      COMPOSE_VERSION: "2.21.0",
+      COMPOSE_SHA256: "08e549924823e97a3ea303c2309b812dfd5223b8be5ff96fe41bf75181ce0977",
+      COMPOSE_URL: "https://github.com/docker/compose/releases/download/v2.21.0/docker-compose-linux-x86_64",
+      COMPOSE_FILE: "",
     });
   });
 
@@ -28,7 +36,7 @@ describe("DinD image build args", () => {
       },
       ruleContext(["/cache/docker-20.10.24.tgz"]),
     ).dindImage;
-    expect(dindBuildArgs(settings)).toEqual({
+    expect(dindBuildArgs(settings)).toMatchObject({
       BASE_IMAGE: "ubuntu:22.04",
       DOCKER_VERSION: "20.10.24",
       DOCKER_ARCH: "x86_64",

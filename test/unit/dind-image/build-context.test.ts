@@ -10,12 +10,13 @@ describe("staging the DinD build context", () => {
   });
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test("without a tarball: the repo's build files and an empty offline folder", () => {
+  test("without local files: the repo's build files and empty offline and plugins folders", () => {
     const context = stageBuildContext(path.join(work, "ctx"));
     for (const file of fs.readdirSync(DOCKERFILE_DIR)) {
       expect(fs.readFileSync(path.join(context, file))).toEqual(fs.readFileSync(path.join(DOCKERFILE_DIR, file)));
     }
     expect(fs.readdirSync(path.join(context, "offline"))).toEqual([".keep"]);
+    expect(fs.readdirSync(path.join(context, "plugins"))).toEqual([".keep"]);
   });
 
   test("the entrypoint stays executable", () => {
@@ -25,25 +26,31 @@ describe("staging the DinD build context", () => {
     for (const script of scripts) expect(fs.statSync(path.join(context, script)).mode & 0o111).not.toBe(0);
   });
 
-  test("with a tarball: exactly that tarball, at the path the build arg names; a stale one is removed", () => {
+  test("with local files: exactly those files, at the paths the build args name; a stale one is removed", () => {
     const tarball = path.join(work, "docker.tgz");
+    const buildx = path.join(work, "buildx");
     fs.writeFileSync(tarball, "tarball bytes");
+    fs.writeFileSync(buildx, "buildx bytes");
     const ctx = path.join(work, "ctx");
     fs.mkdirSync(path.join(ctx, "offline"), { recursive: true });
     fs.writeFileSync(path.join(ctx, "offline", "docker-old.tgz"), "old");
-    stageBuildContext(ctx, tarball, "offline/docker-24.0.6-x86_64.tgz");
+    stageBuildContext(ctx, { "offline/docker-24.0.6-x86_64.tgz": tarball, "plugins/docker-buildx-0.11.2-x86_64": buildx });
     expect(fs.readdirSync(path.join(ctx, "offline")).sort()).toEqual([".keep", "docker-24.0.6-x86_64.tgz"]);
+    expect(fs.readdirSync(path.join(ctx, "plugins")).sort()).toEqual([".keep", "docker-buildx-0.11.2-x86_64"]);
     expect(fs.readFileSync(path.join(ctx, "offline", "docker-24.0.6-x86_64.tgz"), "utf8")).toBe("tarball bytes");
+    expect(fs.readFileSync(path.join(ctx, "plugins", "docker-buildx-0.11.2-x86_64"), "utf8")).toBe("buildx bytes");
+    stageBuildContext(ctx, { "offline/docker-24.0.6-x86_64.tgz": tarball });
+    expect(fs.readdirSync(path.join(ctx, "plugins"))).toEqual([".keep"]);
   });
 
   test("restaging after the tarball changed picks up the new bytes", () => {
     const tarball = path.join(work, "docker.tgz");
     const ctx = path.join(work, "ctx");
     fs.writeFileSync(tarball, "first");
-    stageBuildContext(ctx, tarball, "offline/t.tgz");
+    stageBuildContext(ctx, { "offline/t.tgz": tarball });
     fs.rmSync(tarball);
     fs.writeFileSync(tarball, "second, longer");
-    stageBuildContext(ctx, tarball, "offline/t.tgz");
+    stageBuildContext(ctx, { "offline/t.tgz": tarball });
     expect(fs.readFileSync(path.join(ctx, "offline", "t.tgz"), "utf8")).toBe("second, longer");
   });
 
@@ -52,6 +59,6 @@ describe("staging the DinD build context", () => {
     stageBuildContext(ctx);
     fs.writeFileSync(path.join(ctx, "dind-removed-script.sh"), "#!/bin/sh\n");
     stageBuildContext(ctx);
-    expect(fs.readdirSync(ctx).sort()).toEqual([...fs.readdirSync(DOCKERFILE_DIR), "offline"].sort());
+    expect(fs.readdirSync(ctx).sort()).toEqual([...fs.readdirSync(DOCKERFILE_DIR), "offline", "plugins"].sort());
   });
 });

@@ -19,7 +19,7 @@ const WRAPPED = ["preview", "up", "destroy", "outputs", "pulumi"];
 const PULUMI_COMMANDS = ["new", "config", "stack", "console", "import", "refresh", "state", "up", "destroy", "preview", "cancel", "login", "logout", "whoami", "org", "policy", "plugin", "schema", "package", "version", "about", "gen-completion", "convert", "watch", "logs", "env"];
 
 /** Docker CLI commands the docs may use (the docker CLI's own command names). */
-const DOCKER_COMMANDS = ["build", "run", "exec", "push", "pull", "save", "load", "tag", "ps", "inspect", "logs", "login", "logout", "stop", "rm", "images", "image", "volume", "network", "info", "version", "context"];
+const DOCKER_COMMANDS = ["build", "run", "exec", "push", "pull", "save", "load", "tag", "ps", "inspect", "logs", "login", "logout", "stop", "rm", "images", "image", "volume", "network", "info", "version", "context", "buildx", "compose"];
 
 /** Programs the docs may name besides npm, docker and the project's scripts: standard tools of a Linux host, and kubectl for cluster stacks. */
 const TOOLS = ["export", "cd", "cp", "mkdir", "tar", "curl", "sha256sum", "printf", "echo", "cat", "ss", "git", "kubectl", "openssl"];

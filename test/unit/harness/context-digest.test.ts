@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DOCKERFILE_DIR, stageBuildContext } from "../../../components/dind-image/build-context";
+import { DOCKERFILE_DIR, filesOf, stageBuildContext } from "../../../components/dind-image/build-context";
 import { up } from "../../support/lifecycle/deployment";
 import { changes } from "../../support/lifecycle/plan";
 import { contextDigest, goFileModeString } from "../../support/lifecycle/provider-check";
@@ -60,7 +60,7 @@ describe("the build context digest", () => {
       underUmask(mask, () => {
         fs.rmSync(tarball, { force: true });
         fs.writeFileSync(tarball, "tarball bytes");
-        const context = stageBuildContext(path.join(work, name), tarball, "offline/docker.tgz", checkout(path.join(work, `src-${name}`), mask));
+        const context = stageBuildContext(path.join(work, name), { "offline/docker.tgz": tarball }, filesOf(checkout(path.join(work, `src-${name}`), mask)));
         const modes = fs.readdirSync(context).map((file) => [file, fs.statSync(path.join(context, file)).mode & 0o777]);
         return { digest: contextDigest(context, path.join(context, "Dockerfile")), modes };
       });

@@ -3,11 +3,12 @@
 import { registryPodSpec } from "../../../components/kubernetes/registry-pod";
 import { containerCreateOptions, PodRuntime } from "../../engine/support/kubelet/container-options";
 import { expandReferences } from "../../engine/support/kubelet/expansion";
+import { checkSchedulable } from "../../engine/support/kubelet/scheduling";
 import { quantityValue } from "../../../components/kubernetes/quantity";
 import { parse } from "../../support/config-problems";
 import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";
 
-const pod = plainPod(registryPodSpec(parse({}).registry, kubernetesSettings().resources.registry, { claim: "data", configSecret: "config" })) as any;
+const pod = plainPod(registryPodSpec(parse({}).registry, kubernetesSettings(), { claim: "data", configSecret: "config" })) as any;
 
 function runtime(overrides: Partial<PodRuntime> = {}): PodRuntime {
   return {
@@ -52,8 +53,8 @@ describe("kubelet mapping", () => {
   });
 
   test("a field the harness does not realize fails by name", () => {
-    expect(() => containerCreateOptions({ ...pod.containers[0], lifecycle: { preStop: {} } }, { env: [] }, runtime())).toThrow(
-      'kubelet: pod ns/registry-0 container "registry".lifecycle is set, and the harness does not realize it',
+    expect(() => containerCreateOptions({ ...pod.containers[0], tty: true }, { env: [] }, runtime())).toThrow(
+      'kubelet: pod ns/registry-0 container "registry".tty is set, and the harness does not realize it',
     );
     const procMount = { ...pod.containers[0], securityContext: { ...pod.containers[0].securityContext, procMount: "Unmasked" } };
     expect(() => containerCreateOptions(procMount, { env: [] }, runtime())).toThrow('container "registry".securityContext.procMount is set');
@@ -79,5 +80,27 @@ describe("kubelet mapping", () => {
   test("the kubelet's expansion", () => {
     const variables = new Map([["A", "x"]]);
     expect(expandReferences("$(A) $(B) $$(A) $$ $ $(A", variables)).toBe("x $(B) $(A) $ $ $(A");
+  });
+});
+
+describe("the harness's scheduler", () => {
+  const node = { "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": "engine" };
+
+  test("a pod whose node selector or required node affinity the one node does not match stays Pending, with the scheduler's message", () => {
+    expect(() => checkSchedulable("pod ns/runner-0", { nodeSelector: { "kubernetes.io/arch": "arm64" } }, node)).toThrow(
+      "kubelet: pod ns/runner-0 is Pending: 0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector",
+    );
+    const zone = { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["a"] }] }] } } } };
+    expect(() => checkSchedulable("pod ns/runner-0", zone, node)).toThrow("is Pending");
+  });
+
+  test("a matching pod is scheduled; tolerations are checked by field (the node has no taints); other kinds of affinity fail by name", () => {
+    const spec = {
+      nodeSelector: { "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" },
+      tolerations: [{ key: "builds", operator: "Exists", effect: "NoSchedule" }],
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "example.com/spot", operator: "DoesNotExist" }] }] } } },
+    };
+    expect(() => checkSchedulable("pod ns/runner-0", spec, node)).not.toThrow();
+    expect(() => checkSchedulable("pod ns/runner-0", { affinity: { podAntiAffinity: {} } }, node)).toThrow("pod ns/runner-0.spec.affinity.podAntiAffinity is set, and the harness does not realize it");
   });
 });

@@ -63,15 +63,11 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     expect(stack.ops.calls).toEqual([]);
   });
 
-  test("an MTU change updates the daemon.json ConfigMap in place, then rolls the runners from the highest ordinal down, each on its own claim", async () => {
+  test("an MTU change rolls the runners (the daemons get it as DIND_MTU when they start) from the highest ordinal down, each on its own claim", async () => {
     const result = await stack.up({ "dind-stack:daemon": { mtu: 1300 } });
-    expect(changes(result.steps)).toEqual([
-      'update prod-runners-daemon-json [data["daemon.json"]]',
-      'update prod-runners-runner [spec.template.metadata.annotations["org.dind-stack.daemon-json-sha256"]]',
-    ]);
-    // Every daemon starts again after the new daemon.json is in place (it reads it only at start).
-    expect(stack.ops.actions).toEqual([`rewrite ConfigMap ${RUNNERS}/dind-daemon-json in its pods`, ...roll(`${RUNNERS}/runner-1`, `${RUNNERS}/runner-0`)]);
-    expect(JSON.parse(stack.ops.cluster.lookup("ConfigMap", RUNNERS, "dind-daemon-json")!.data["daemon.json"]).mtu).toBe(1300);
+    expect(changes(result.steps)).toEqual(["update prod-runners-runner [spec.template.spec.initContainers[0].env[1].value]"]);
+    expect(stack.ops.actions).toEqual(roll(`${RUNNERS}/runner-1`, `${RUNNERS}/runner-0`));
+    for (const pod of stack.ops.cluster.podsOf(RUNNERS, "StatefulSet/runner")) expect(pod.template.spec.initContainers[0].env).toContainEqual({ name: "DIND_MTU", value: "1300" });
     expect(stack.claims(RUNNERS)).toEqual(["docker-data-runner-0", "docker-data-runner-1"]);
     expect(stack.ops.cluster.podsOf(RUNNERS, "StatefulSet/runner").map((pod) => pod.template.spec.volumes.find((volume: any) => volume.name === "docker-data").persistentVolumeClaim.claimName)).toEqual([
       "docker-data-runner-1",
@@ -79,11 +75,21 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     ]);
   });
 
+  test("a new build cache bound updates the daemon.json ConfigMap in place, then rolls the runners (a daemon reads it only when it starts)", async () => {
+    const result = await stack.up({ "dind-stack:kubernetes": { dindStorage: { buildCacheKeepStorage: "5Gi" } } });
+    expect(changes(result.steps)).toEqual([
+      'update prod-runners-daemon-json [data["daemon.json"]]',
+      'update prod-runners-runner [spec.template.metadata.annotations["org.dind-stack.daemon-json-sha256"]]',
+    ]);
+    expect(stack.ops.actions).toEqual([`rewrite ConfigMap ${RUNNERS}/dind-daemon-json in its pods`, ...roll(`${RUNNERS}/runner-1`, `${RUNNERS}/runner-0`)]);
+    expect(JSON.parse(stack.ops.cluster.lookup("ConfigMap", RUNNERS, "dind-daemon-json")!.data["daemon.json"]).builder.gc.defaultKeepStorage).toBe("5Gi");
+  });
+
   test("a preview of the MTU change lists the same steps and touches nothing", async () => {
     const before = stack.state;
     const planned = await stack.preview({ "dind-stack:daemon": { mtu: 1300 } });
-    expect(changes(planned.steps)).toHaveLength(2);
-    expect(formatPlan(planned.steps)).toContain('~ kubernetes:core/v1:ConfigMap prod-runners-daemon-json update [data["daemon.json"]]');
+    expect(changes(planned.steps)).toHaveLength(1);
+    expect(formatPlan(planned.steps)).toContain("~ kubernetes:apps/v1:StatefulSet prod-runners-runner update [spec.template.spec.initContainers[0].env[1].value]");
     expect(stack.ops.calls).toEqual([]);
     expect(stack.ops.actions).toEqual([]);
     expect(planned.state).toBe(before);
@@ -93,12 +99,12 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     const result = await stack.up({ "dind-stack:dindImage": { extraPackages: ["git", "jq"] } });
     expect(changes(result.steps)).toEqual([
       "update prod-dind-image-image [build]",
-      "update prod-runners-runner [spec.template.spec.containers[0].image,spec.template.spec.initContainers[0].image]",
+      "update prod-runners-runner [spec.template.spec.containers[0].image,spec.template.spec.initContainers[0].image,spec.template.spec.initContainers[1].image]",
     ]);
     expect(stack.ops.actions).toEqual(roll(`${RUNNERS}/runner-1`, `${RUNNERS}/runner-0`));
     const ref = (result.run.outputs.dindImage as { ref: string }).ref;
     for (const pod of stack.ops.cluster.podsOf(RUNNERS, "StatefulSet/runner")) {
-      expect([pod.template.spec.initContainers[0].image, pod.template.spec.containers[0].image]).toEqual([ref, ref]);
+      expect([pod.template.spec.initContainers[0].image, pod.template.spec.initContainers[1].image, pod.template.spec.containers[0].image]).toEqual([ref, ref, ref]);
     }
   });
 
@@ -173,12 +179,26 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     );
   });
 
-  test("another storage class or cache size replaces nothing: every claim keeps the class and size it was made with", async () => {
-    const result = await stack.up({ "dind-stack:kubernetes": { storageClassName: "fast-ssd", dataVolumeSize: "60Gi" } });
-    expect(changes(result.steps)).toEqual([]);
+  test("another storage class is refused, naming the key and the class the claims have, in a preview and in an up; nothing changes, and every claim keeps its class", async () => {
+    const refusal = 'dind-stack:kubernetes.storageClassName: got "fast-ssd", but the registry\'s volume claim registry-data were made with storage class "standard"';
+    await expect(stack.preview({ "dind-stack:kubernetes": { storageClassName: "fast-ssd" } })).rejects.toThrow(refusal);
+    await expect(stack.up({ "dind-stack:kubernetes": { storageClassName: "fast-ssd" } })).rejects.toThrow(refusal);
     expect(stack.ops.actions).toEqual([]);
     for (const claim of stack.ops.cluster.claims.values()) expect(claim.spec.storageClassName).toBe("standard");
-    // Even a new ordinal gets the class and size the StatefulSet was created with.
+  });
+
+  test("naming the class the claims already have is no change; the cache claims' template, made without a class, refuses a named one", async () => {
+    // The registry's claim got the cluster's default class ("standard" on the model cluster).
+    const stackWithoutRunners = prodStack({ "dind-stack:workloads": { clients: [] } });
+    await stackWithoutRunners.up();
+    expect(changes((await stackWithoutRunners.up({ "dind-stack:kubernetes": { storageClassName: "standard" } })).steps)).toEqual([]);
+    await expect(stack.up({ "dind-stack:kubernetes": { storageClassName: "standard" } })).rejects.toThrow(
+      "dind-stack:kubernetes.storageClassName: got \"standard\", but the DinD cache claims of client group runner were made with the cluster's default storage class",
+    );
+  });
+
+  test("another cache size replaces nothing: the claims keep the size they were made with, and so does a new ordinal's", async () => {
+    expect(changes((await stack.up({ "dind-stack:kubernetes": { dataVolumeSize: "60Gi" } })).steps)).toEqual([]);
     await stack.up(runners(3));
     expect(stack.ops.cluster.claim(RUNNERS, "docker-data-runner-2")!.spec).toMatchObject({ storageClassName: "standard", resources: { requests: { storage: "30Gi" } } });
   });
@@ -188,9 +208,12 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
     expect(changes(result.steps).filter((change) => !change.startsWith("update") && !change.startsWith("delete")).sort()).toEqual([
       "create prod-runners-namespace-labels",
       "replace prod-runners-daemon-json [metadata.namespace]",
+      "replace prod-runners-egress-policy [metadata.namespace]",
       "replace prod-runners-network-policy [metadata.namespace]",
       "replace prod-runners-registry-credentials [metadata.namespace]",
       "replace prod-runners-runner [metadata.namespace]",
+      "replace prod-runners-runner-disruption [metadata.namespace]",
+      "replace prod-runners-runner-pods [metadata.namespace]",
       "retain prod-runners-namespace",
     ]);
     expect(stack.ops.cluster.lookup("Namespace", "", "build-runners")!.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "privileged" });
@@ -206,7 +229,7 @@ describe("the prod stack on Kubernetes (DinD, a cache claim per runner) through 
   test("destroy keeps the registry's claim, the cache claims and both namespaces; the next up adopts them, and the pods mount the same claims", async () => {
     const steps = await stack.destroy();
     expect(steps.filter((step) => step.op === "retain").map((step) => step.name)).toEqual(["prod-registry-data", "prod-runners-namespace", "prod-registry-namespace"]);
-    expect(stack.ops.actions.filter((action) => !action.startsWith("stop pod "))).toEqual([`route Service ${REGISTRY}/registry`]);
+    expect(stack.ops.actions.filter((action) => !action.startsWith("stop pod "))).toEqual([`route Service ${REGISTRY}/registry`, `route Service ${RUNNERS}/runner`]);
     expect([...stack.ops.cluster.pods.keys()]).toEqual([]);
     expect(stack.claims(REGISTRY)).toEqual(["registry-data"]);
     expect(stack.claims(RUNNERS)).toEqual(["docker-data-runner-0", "docker-data-runner-1"]);

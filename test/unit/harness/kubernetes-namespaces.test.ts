@@ -61,7 +61,7 @@ describe("the runners in an existing namespace the config names", () => {
     expect(namespaceSteps(stack.state.resources.map((entry) => ({ ...entry, op: "create" }))).sort()).toEqual(["create prod-registry-namespace", "create prod-runners-namespace-labels"]);
     expect(teamNamespace(stack)).toEqual({
       exists: true,
-      labels: { ...TEAM_LABELS, ...podSecurityLabels("privileged") },
+      labels: { ...TEAM_LABELS, ...podSecurityLabels("privileged", "1.30") },
       configMaps: ["team-settings", "dind-daemon-json"],
       secrets: ["registry-credentials"],
       teamPods: 1,
@@ -95,7 +95,7 @@ describe("the runners in an existing namespace the config names", () => {
     const result = await stack.up({ "dind-stack:kubernetes": { dindCache: "emptyDir", namespaces: { runners: "other-builds" } } });
     expect(changes(result.steps)).toContain("replace prod-runners-namespace-labels [metadata.name]");
     expect(result.steps.find((step) => step.name === "prod-runners-namespace-labels")!.deleteBeforeReplace).toBe(false);
-    expect(stack.ops.cluster.lookup("Namespace", "", "other-builds")!.metadata.labels).toEqual(podSecurityLabels("privileged"));
+    expect(stack.ops.cluster.lookup("Namespace", "", "other-builds")!.metadata.labels).toEqual(podSecurityLabels("privileged", "1.30"));
     expect(teamNamespace(stack)).toEqual({ exists: true, labels: TEAM_LABELS, configMaps: ["team-settings"], secrets: [], teamPods: 1, runnerPods: 0 });
   });
 });
@@ -105,7 +105,7 @@ describe("the registry in an existing namespace the config names", () => {
     const stack = prodStack({ namespaces: { registry: TEAM } });
     createTeamNamespace(stack);
     await stack.up();
-    expect(teamNamespace(stack).labels).toEqual({ ...TEAM_LABELS, ...podSecurityLabels("restricted") });
+    expect(teamNamespace(stack).labels).toEqual({ ...TEAM_LABELS, ...podSecurityLabels("restricted", "1.30") });
     const steps = await stack.destroy();
     expect(namespaceSteps(steps)).toEqual(["delete prod-runners-namespace", "delete prod-registry-namespace-labels"]);
     expect(stack.claims(TEAM)).toEqual(["registry-data"]);
@@ -121,7 +121,7 @@ describe("Pod Security labels someone else set on an existing namespace", () => 
     const stack = prodStack({ namespaces: { runners: TEAM } });
     createTeamNamespace(stack, { ...TEAM_LABELS, "pod-security.kubernetes.io/enforce": "privileged" }, "kubectl");
     await stack.up();
-    expect(teamNamespace(stack).labels).toEqual({ ...TEAM_LABELS, ...podSecurityLabels("privileged") });
+    expect(teamNamespace(stack).labels).toEqual({ ...TEAM_LABELS, ...podSecurityLabels("privileged", "1.30") });
     await stack.destroy();
     expect(teamNamespace(stack).labels).toEqual({ ...TEAM_LABELS, "pod-security.kubernetes.io/enforce": "privileged" });
   });

@@ -17,8 +17,8 @@ test("a namespace the config names gets only the stack's Pod Security labels, th
   expect(ofType(run.resources, K8S.namespace)).toEqual([]);
   const patches = ofType(run.resources, K8S.namespacePatch).map((patch) => ({ name: patch.name, inputs: patch.inputs, retained: patch.options.retainOnDelete }));
   expect(patches).toEqual([
-    { name: "prod-registry-namespace-labels", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-registry", labels: podSecurityLabels("restricted") } }, retained: false },
-    { name: "prod-runners-namespace-labels", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-builds", labels: podSecurityLabels("privileged") } }, retained: false },
+    { name: "prod-registry-namespace-labels", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-registry", labels: podSecurityLabels("restricted", "1.30") } }, retained: false },
+    { name: "prod-runners-namespace-labels", inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-builds", labels: podSecurityLabels("privileged", "1.30") } }, retained: false },
   ]);
   const placed = new Set(kubernetesObjects(run.resources).map((resource) => resource.inputs.metadata.namespace).filter(Boolean));
   expect(placed).toEqual(new Set(["team-registry", "team-builds"]));

@@ -14,6 +14,7 @@ const podOf = (tls: boolean) => {
       kubernetes: kubernetesSettings(),
       image: "dind:1",
       pushRegistry: "registry.ns.svc:5000",
+      arch: "x86_64",
     }),
   );
 };

@@ -8,7 +8,7 @@ import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures"
 
 const settings = parse({ mode: "dind" });
 const kubernetes = kubernetesSettings();
-const registryPod = () => plainPod(registryPodSpec(settings.registry, kubernetes.resources.registry, { claim: "data", configSecret: "config" }));
+const registryPod = () => plainPod(registryPodSpec(settings.registry, kubernetes, { claim: "data", configSecret: "config" }));
 const runnerPod = (mode: "dind" | "dood", overrides = {}) =>
   plainPod(
     runnerPodSpec(settings.workloads.clients[0], {
@@ -18,6 +18,7 @@ const runnerPod = (mode: "dind" | "dood", overrides = {}) =>
       kubernetes: kubernetesSettings(overrides),
       image: "dind:1",
       pushRegistry: "registry.ns.svc:5000",
+      arch: "x86_64",
     }),
   );
 

@@ -43,6 +43,9 @@ describe("the prod stack (Kubernetes, DinD)", () => {
         `${K8S.configMap} prod-runners-daemon-json <- prod-runners`,
         `${K8S.secret} prod-runners-registry-credentials <- prod-runners`,
         `${K8S.networkPolicy} prod-runners-network-policy <- prod-runners`,
+        `${K8S.networkPolicy} prod-runners-egress-policy <- prod-runners`,
+        `${K8S.podDisruptionBudget} prod-runners-runner-disruption <- prod-runners`,
+        `${K8S.service} prod-runners-runner-pods <- prod-runners`,
         `${K8S.statefulSet} prod-runners-runner <- prod-runners`,
       ].sort(),
     );
@@ -61,6 +64,9 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       "prod-runners-daemon-json": RUNNERS_NS,
       "prod-runners-registry-credentials": RUNNERS_NS,
       "prod-runners-network-policy": RUNNERS_NS,
+      "prod-runners-egress-policy": RUNNERS_NS,
+      "prod-runners-runner-disruption": RUNNERS_NS,
+      "prod-runners-runner-pods": RUNNERS_NS,
       "prod-runners-runner": RUNNERS_NS,
     });
     for (const resource of kubernetesObjects(run.resources)) {
@@ -108,18 +114,19 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     });
   });
 
-  test("the registry: one replica, Recreate, its config and data from a Secret and a claim, probes of /v2/, requests and limits", () => {
+  test("the registry: one replica, Recreate, its config and data from a Secret and a claim, probes of /v2/ (liveness passing while garbage-collect runs), requests and limits", () => {
     const deployment = inputs("prod-registry-deployment").spec;
     expect(deployment).toMatchObject({ replicas: 1, strategy: { type: "Recreate" } });
     const [container] = registryPod().containers;
     expect(container).toMatchObject({
       image: "registry:2",
-      args: ["/etc/dind-stack/registry/config.yml"],
+      // The garbage collection loop serves the config; GC every 24 h, untagged manifests too.
+      command: ["/bin/sh", "-c", expect.stringContaining("registry garbage-collect"), "registry-gc", "/etc/dind-stack/registry/config.yml", "86400", "true", "/tmp/registry-gc.running"],
       ports: [{ name: "http", containerPort: 5000 }],
       // /v2/ answers 401 with authentication, which an httpGet probe would count as a failure.
       readinessProbe: { exec: { command: ["sh", "-c", expect.stringContaining("http://127.0.0.1:5000/v2/")] } },
-      livenessProbe: { exec: { command: ["sh", "-c", expect.stringContaining("http://127.0.0.1:5000/v2/")] } },
-      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+      livenessProbe: { exec: { command: ["sh", "-c", expect.stringMatching(/^\[ -e \/tmp\/registry-gc\.running \] \|\| \{ wget .*http:\/\/127\.0\.0\.1:5000\/v2\//)] } },
+      resources: { requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "128Mi" }, limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "1Gi" } },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
     });
     expect(container.env).toBeUndefined();
@@ -130,13 +137,15 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       volumes: [
         { name: "data", persistentVolumeClaim: { claimName: "registry-data" } },
         { name: "config", secret: { secretName: expect.stringMatching(/^prod-registry-config-[0-9a-f]{8}$/), defaultMode: 0o440 } },
-        { name: "tmp", emptyDir: {} },
+        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
       ],
+      nodeSelector: { "kubernetes.io/os": "linux" },
     });
     const config = JSON.parse(inputs("prod-registry-config").stringData["config.yml"]);
     expect(config).toMatchObject({ storage: { filesystem: { rootdirectory: "/var/lib/registry" }, delete: { enabled: true } }, http: { addr: ":5000" } });
     expect(named(run.resources, "prod-registry-config").secretPaths).toEqual(["stringData"]);
-    expect(inputs("prod-registry-data").spec).toEqual({ accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "50Gi" } } });
+    // The cluster's default storage class: the sample names none.
+    expect(inputs("prod-registry-data").spec).toEqual({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } });
     expect(inputs("prod-registry-service").spec).toMatchObject({ type: "ClusterIP", ports: [{ port: 5000, targetPort: "http" }] });
   });
 
@@ -160,9 +169,9 @@ describe("the prod stack (Kubernetes, DinD)", () => {
 
   test("the runners: a StatefulSet of 3 whose DinD daemon is a native sidecar with a startup probe, privileged, with daemon.json from the ConfigMap", () => {
     const set = inputs("prod-runners-runner").spec;
-    expect(set).toMatchObject({ replicas: 3, podManagementPolicy: "Parallel", persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" } });
+    expect(set).toMatchObject({ replicas: 3, serviceName: "runner", podManagementPolicy: "Parallel", persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" } });
     expect(set.volumeClaimTemplates).toEqual([
-      expect.objectContaining({ metadata: expect.objectContaining({ name: "docker-data" }), spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "30Gi" } } } }),
+      expect.objectContaining({ metadata: expect.objectContaining({ name: "docker-data" }), spec: { accessModes: ["ReadWriteOncePod"], resources: { requests: { storage: "30Gi" } } } }),
     ]);
     const [daemon] = runnerPod().initContainers;
     const probe = { exec: { command: ["/usr/local/bin/dind-healthcheck.sh"] } };
@@ -170,11 +179,14 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       name: "dind",
       restartPolicy: "Always",
       securityContext: { privileged: true },
-      env: [{ name: "DOCKER_TLS_CERTDIR", value: "/certs" }],
+      env: [
+        { name: "DOCKER_TLS_CERTDIR", value: "/certs" },
+        { name: "DIND_MTU", value: "1400" },
+      ],
       startupProbe: { ...probe, periodSeconds: 2, failureThreshold: 60 },
       readinessProbe: probe,
       livenessProbe: probe,
-      resources: { requests: { cpu: "500m", memory: "1Gi" } },
+      resources: { requests: { cpu: "500m", memory: "1Gi", "ephemeral-storage": "2Gi" }, limits: { cpu: "4", memory: "8Gi", "ephemeral-storage": "2Gi" } },
       volumeMounts: [
         { name: "docker-data", mountPath: "/var/lib/docker" },
         { name: "daemon-json", mountPath: "/etc/docker/daemon.json", subPath: "daemon.json", readOnly: true },
@@ -189,10 +201,12 @@ describe("the prod stack (Kubernetes, DinD)", () => {
     ]);
     const daemonJson = inputs("prod-runners-daemon-json").data["daemon.json"];
     expect(JSON.parse(daemonJson)).toEqual({
-      "insecure-registries": [SERVICE_ADDRESS],
-      mtu: 1400,
+      "insecure-registries": [SERVICE_ADDRESS, "registry.dind-stack-prod-registry:5000", "registry.dind-stack-prod-registry.svc.cluster.local:5000"].map((name) => `http://${name}`),
       "log-driver": "json-file",
       "log-opts": { "max-size": "20m", "max-file": "3" },
+      builder: { gc: { enabled: true, defaultKeepStorage: "10Gi" } },
+      // The pod's grace period (120 s) less 30 s for dockerd's own exit.
+      "shutdown-timeout": 90,
       // No Docker Hub mirror: the runners push to the registry, so a mirror there would let one
       // runner change what every other runner's `FROM <Hub image>` pulls.
     });
@@ -217,6 +231,7 @@ describe("the prod stack (Kubernetes, DinD)", () => {
       { name: "DOCKER_TLS_VERIFY", value: "1" },
       { name: "DOCKER_CERT_PATH", value: "/certs/client" },
       { name: "DIND_STACK_REGISTRY", value: SERVICE_ADDRESS },
+      { name: "DIND_STACK_BUILD_CACHE", value: `${SERVICE_ADDRESS}/build-cache` },
       { name: "DIND_READY_TIMEOUT", value: "120" },
       { name: "DOCKER_CONFIG", value: "/etc/dind-stack/docker" },
       { name: "CI", value: "true" },

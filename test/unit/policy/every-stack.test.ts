@@ -45,6 +45,7 @@ test("the pack recognizes each container of the program for what it is: the DinD
     "Deployment dind-stack-prod-registry/registry, container registry: registry",
     "StatefulSet dind-stack-prod-runners/runner, container dind: dind-daemon",
     "StatefulSet dind-stack-prod-runners/runner, container job: -",
+    "StatefulSet dind-stack-prod-runners/runner, container prune: -",
   ]);
 });
 

@@ -1,4 +1,5 @@
 import { dockerContainerView, DockerContainerInputs } from "../../../policy/docker-container";
+import { registryGcCommand } from "../../../components/kubernetes/registry-gc";
 import { registryServed, runsDindDaemon } from "../../../policy/roles";
 
 const view = (props: Partial<DockerContainerInputs>) => dockerContainerView("c", { image: "i", ...props });
@@ -29,6 +30,9 @@ test.each<[string, Partial<DockerContainerInputs>, { serves: boolean; configPath
   ["the server itself", { entrypoints: ["/bin/registry"], command: ["serve", "/etc/r.yml"] }, { serves: true, configPath: "/etc/r.yml" }],
   ["the server by name with a PATH of its own", { entrypoints: ["registry", "serve", "/etc/r.yml"], envs: ["PATH=/tmp"] }, { serves: false }],
   ["a replaced entrypoint script", { uploads: [{ file: "/entrypoint.sh", content: "#!/bin/sh\nexec nc -lk -p 5000\n" }] }, { serves: false }],
+  ["the stack's garbage collection loop", { entrypoints: registryGcCommand("/etc/r.yml", 3600, true) }, { serves: true, configPath: "/etc/r.yml" }],
+  ["another script under the loop's name", { entrypoints: ["/bin/sh", "-c", "exec nc -lk -p 5000", "registry-gc", "/etc/r.yml"] }, { serves: false }],
+  ["the loop with a replaced shell", { entrypoints: registryGcCommand("/etc/r.yml", 3600, true), uploads: [{ file: "/bin/sh", content: "" }] }, { serves: false }],
 ])("a registry image container running %s serves: %j", (_what, props, expected) => {
   expect(registryServed(view(props))).toEqual(expected);
 });

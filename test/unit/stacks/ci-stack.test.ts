@@ -64,7 +64,7 @@ describe("the ci stack (DinD on the local engine)", () => {
     expect(daemon.image).toMatch(/^sha256:/);
     expect(registeredAfter(named(run.resources, "ci-dind-daemon"), image)).toBe(true);
     expect(daemon.privileged).toBe(true);
-    expect(daemon.envs).toContain('DIND_DAEMON_JSON={"insecure-registries":["registry:5000"],"log-driver":"json-file","log-opts":{"max-size":"20m","max-file":"3"}}');
+    expect(daemon.envs).toContain('DIND_DAEMON_JSON={"insecure-registries":["http://registry:5000"],"log-driver":"json-file","log-opts":{"max-size":"20m","max-file":"3"}}');
     expect(daemon.volumes).toEqual([
       { volumeName: "dind-stack-ci-dind-data", containerPath: "/var/lib/docker" },
       { volumeName: "dind-stack-ci-dind-certs", containerPath: "/certs/client" },

@@ -123,7 +123,7 @@ describe("a stack with a mirror list, registry auth and a restore archive", () =
     const daemonJson = named(run.resources, "ci-dind-daemon").inputs.envs.find((env: string) => env.startsWith("DIND_DAEMON_JSON="));
     const parsed = JSON.parse(daemonJson.slice("DIND_DAEMON_JSON=".length));
     expect(parsed["registry-mirrors"]).toEqual(["http://mirror:5000"]);
-    expect(parsed["insecure-registries"]).toEqual(["registry:5000", "mirror:5000"]);
+    expect(parsed["insecure-registries"]).toEqual(["http://registry:5000", "http://mirror:5000"]);
   });
 
   test("the mirror registry refuses writes: read-only mode, its volume mounted read-only, on the stack's network only", () => {

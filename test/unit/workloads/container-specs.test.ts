@@ -40,7 +40,7 @@ describe("DinD daemon container", () => {
     expect(args.envs).toEqual([
       "DOCKER_TLS_CERTDIR=/certs",
       "DOCKER_TLS_SAN=DNS:docker,DNS:dind-stack-ci-docker",
-      'DIND_DAEMON_JSON={"insecure-registries":["registry:5000"],"log-driver":"json-file","log-opts":{"max-size":"10m","max-file":"3"}}',
+      'DIND_DAEMON_JSON={"insecure-registries":["http://registry:5000"],"log-driver":"json-file","log-opts":{"max-size":"10m","max-file":"3"}}',
     ]);
     expect((args.healthcheck as { tests: string[] }).tests).toEqual(["CMD", "/usr/local/bin/dind-healthcheck.sh"]);
     expect(args.envs as string[]).not.toContainEqual(expect.stringMatching(/^DOCKER_HOST=/));
@@ -92,6 +92,7 @@ describe("client containers", () => {
       "DOCKER_TLS_VERIFY=1",
       "DOCKER_CERT_PATH=/certs/client",
       "DIND_STACK_REGISTRY=registry:5000",
+      "DIND_STACK_BUILD_CACHE=registry:5000/build-cache",
       "DIND_READY_TIMEOUT=90",
       "CI=1",
     ]);
@@ -110,7 +111,13 @@ describe("client containers", () => {
 
   test("DooD clients: the host socket, pushes to the host-published registry, nothing privileged", () => {
     const runner = specs(doodConnection("127.0.0.1:5000"))[0].args;
-    expect(runner.envs).toEqual(["DOCKER_HOST=unix:///var/run/docker.sock", "DIND_STACK_REGISTRY=127.0.0.1:5000", "DIND_READY_TIMEOUT=90", "CI=1"]);
+    expect(runner.envs).toEqual([
+      "DOCKER_HOST=unix:///var/run/docker.sock",
+      "DIND_STACK_REGISTRY=127.0.0.1:5000",
+      "DIND_STACK_BUILD_CACHE=127.0.0.1:5000/build-cache",
+      "DIND_READY_TIMEOUT=90",
+      "CI=1",
+    ]);
     expect(runner.volumes).toEqual([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }]);
     expect(runner.privileged).toBeUndefined();
   });

@@ -8,7 +8,7 @@ import { ClusterAction, ModelClaim, ModelPod } from "../../../support/lifecycle/
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "../engine";
 import { figures } from "../figures";
 import { PrivilegeMode } from "../privileges";
-import { Fields, onlyFields } from "./fields";
+import { Fields, onlyFields, onlyValues } from "./fields";
 import { PodHost, refreshProjectedVolumes, runPod, RunningPod, stopPod } from "./pod";
 
 /** Outcome of realizing one object: an id and its state (inputs plus what the API server adds). */
@@ -118,10 +118,12 @@ export class EngineCluster {
     onlyFields(`${kind} ${name}`, inputs, ["apiVersion", "kind", "metadata", "spec", "data", "stringData", "type", "immutable"]);
     onlyFields(`${kind} ${name}.metadata`, inputs.metadata, ["name", "namespace", "labels", "annotations"]);
     if (kind === "Service") {
-      onlyFields(`Service ${name}.spec`, inputs.spec, ["type", "selector", "ports"]);
+      onlyFields(`Service ${name}.spec`, inputs.spec, ["type", "selector", "ports", "clusterIP"]);
       if ((inputs.spec.type ?? "ClusterIP") !== "ClusterIP") throw new Error(`kubelet: Service ${name}: type ${inputs.spec.type} is not realized`);
+      onlyValues(`Service ${name}.spec.clusterIP`, inputs.spec.clusterIP, ["None"], "a headless Service; the harness has no virtual IPs to choose from");
     }
     if (kind === "NetworkPolicy") process.stderr.write(`[kubelet] NetworkPolicy ${inputs.metadata.namespace}/${inputs.metadata.name} kept, not enforced: a CNI enforces policies, not the kubelet\n`);
+    if (kind === "PodDisruptionBudget") process.stderr.write(`[kubelet] PodDisruptionBudget ${inputs.metadata.namespace}/${inputs.metadata.name} kept: it limits evictions (node drains), which the harness never makes\n`);
   }
 
   /** The object's state as the API server answers: what it keeps (of a patched object, all of it), a Service's address, a workload's ready pods. */
@@ -130,7 +132,7 @@ export class EngineCluster {
     const namespace: string = kind === "Namespace" ? "" : inputs.metadata.namespace;
     const name: string = inputs.metadata.name;
     const state: Fields = { ...this.model.lookup(kind, namespace, name)! };
-    if (kind === "Service") {
+    if (kind === "Service" && inputs.spec.clusterIP !== "None") {
       // No virtual IP: the Service's "cluster IP" is its first pod's address.
       const selected = this.pods.filter((pod) => pod.namespace === namespace && matches(inputs.spec.selector ?? {}, pod.labels));
       state.spec = { ...state.spec, clusterIP: selected[0]?.ip ?? "" };

@@ -1,3 +1,4 @@
+import * as os from "node:os";
 import Docker from "dockerode";
 import { Fields, onlyFields, onlyValues } from "./fields";
 import { quantityValue } from "../../../../components/kubernetes/quantity";
@@ -39,7 +40,7 @@ export interface PodRuntime {
 /** Fields of a container the harness realizes; anything else fails by name. */
 export const CONTAINER_FIELDS = [
   "name", "image", "imagePullPolicy", "command", "args", "env", "ports", "volumeMounts", "workingDir", "resources", "securityContext",
-  "startupProbe", "readinessProbe", "livenessProbe", "restartPolicy",
+  "startupProbe", "readinessProbe", "livenessProbe", "restartPolicy", "lifecycle",
 ] as const;
 
 const SECURITY_FIELDS = ["runAsUser", "runAsGroup", "runAsNonRoot", "privileged", "allowPrivilegeEscalation", "capabilities", "readOnlyRootFilesystem", "seccompProfile"];
@@ -67,11 +68,17 @@ function binds(container: Fields, pod: PodRuntime): string[] {
 function resources(container: Fields, where: string): Docker.HostConfig {
   const { requests = {}, limits = {} } = container.resources ?? {};
   onlyFields(`${where}.resources`, container.resources, ["requests", "limits"]);
-  onlyFields(`${where}.resources.requests`, requests, ["cpu", "memory"]);
-  onlyFields(`${where}.resources.limits`, limits, ["cpu", "memory"]);
+  onlyFields(`${where}.resources.requests`, requests, ["cpu", "memory", "ephemeral-storage"]);
+  onlyFields(`${where}.resources.limits`, limits, ["cpu", "memory", "ephemeral-storage"]);
+  // Ephemeral storage informs the scheduler and the kubelet's eviction manager, which evicts a
+  // pod above its limit; the runtime gets no limit, and the harness evicts nothing (only the
+  // quantities are checked).
+  for (const quantity of [requests["ephemeral-storage"], limits["ephemeral-storage"]]) if (quantity !== undefined) quantityValue(quantity);
   const config: Docker.HostConfig = {};
   if (limits.memory !== undefined) config.Memory = Math.round(quantityValue(limits.memory));
-  if (limits.cpu !== undefined) config.NanoCpus = Math.round(quantityValue(limits.cpu) * 1e9);
+  // A CFS quota of more CPUs than the node has limits nothing; the kubelet sets it anyway, Docker
+  // refuses it ("Range of CPUs is from 0.01 to <n>"), so the harness caps it at this machine's CPUs.
+  if (limits.cpu !== undefined) config.NanoCpus = Math.round(Math.min(quantityValue(limits.cpu), os.availableParallelism()) * 1e9);
   // The kubelet's cpu.shares for a request: milli-CPU * 1024 / 1000 (at least 2).
   if (requests.cpu !== undefined) config.CpuShares = Math.max(2, Math.round(quantityValue(requests.cpu) * 1024));
   if (requests.memory !== undefined) quantityValue(requests.memory);

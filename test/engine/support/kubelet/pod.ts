@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { enforcedLevel, podSecurityViolations } from "../../../../components/kubernetes/pod-security";
-import { logsOf } from "../container-io";
+import { execIn, logsOf } from "../container-io";
 import { engine } from "../engine";
 import { followStream } from "../progress";
 import { grantPrivileges, PrivilegeMode } from "../privileges";
@@ -10,6 +10,7 @@ import { containerCreateOptions, PodRuntime } from "./container-options";
 import { expandReferences } from "./expansion";
 import { Fields, onlyFields, onlyValues } from "./fields";
 import { Probe, probeOf, runUntilDecided } from "./probes";
+import { checkSchedulable, nodeLabels } from "./scheduling";
 import { projectVolume, realizeVolumes, resolveSubPath, VolumeContext } from "./volumes";
 
 /** Something that happened to a pod, as `kubectl describe` lists events. */
@@ -46,6 +47,8 @@ export interface RunningPod {
   aliases: string[];
   /** True once the pod is being stopped (its liveness probes end). */
   stopped: boolean;
+  /** Each container's log as it was when the pod stopped (`kubectl logs --previous`), by container name. */
+  lastLogs: Map<string, string>;
 }
 
 /** What a pod needs from the cluster that runs it. */
@@ -72,7 +75,7 @@ export interface PodHost {
 
 const POD_FIELDS = [
   "containers", "initContainers", "volumes", "securityContext", "automountServiceAccountToken", "enableServiceLinks", "imagePullSecrets",
-  "runtimeClassName", "restartPolicy", "terminationGracePeriodSeconds",
+  "runtimeClassName", "restartPolicy", "terminationGracePeriodSeconds", "nodeSelector", "tolerations", "affinity",
 ];
 const POD_SECURITY_FIELDS = ["runAsUser", "runAsGroup", "runAsNonRoot", "fsGroup", "fsGroupChangePolicy", "supplementalGroups", "seccompProfile"];
 
@@ -248,6 +251,7 @@ export async function runPod(host: PodHost, namespace: string, name: string, tem
   onlyValues(`${where}.spec.enableServiceLinks`, spec.enableServiceLinks ?? true, [false], "no Service environment variables are injected");
   onlyValues(`${where}.spec.restartPolicy`, spec.restartPolicy, ["Always"], "what Deployments and StatefulSets allow");
   admit(host, namespace, name, template);
+  checkSchedulable(where, spec, await nodeLabels());
   let runtime: string | undefined;
   if (spec.runtimeClassName !== undefined) {
     const runtimes = Object.keys(((await engine.info()) as { Runtimes?: Record<string, unknown> }).Runtimes ?? {});
@@ -271,6 +275,7 @@ export async function runPod(host: PodHost, namespace: string, name: string, tem
     template,
     aliases,
     stopped: false,
+    lastLogs: new Map(),
   };
   const containerLabels = podObjectLabels(host, namespace, name);
   const volumes = await realizeVolumes(spec.volumes ?? [], volumeContext(host, namespace, name, spec));
@@ -304,26 +309,39 @@ export async function runPod(host: PodHost, namespace: string, name: string, tem
 }
 
 /**
- * Stops a pod as the kubelet does when it is deleted: its regular containers get SIGTERM and
- * up to terminationGracePeriodSeconds (30 s by default) to exit before SIGKILL, then its native
- * sidecars the same way, the last started first; then the sandbox, the pod's emptyDir volumes
- * and its ConfigMap and Secret files go. Volume claims stay. Returns how long it took, in seconds.
+ * Stops a pod as the kubelet does when it is deleted (pkg/kubelet/kuberuntime
+ * killContainersWithSyncResult, and for native sidecars KEP-753): terminationGracePeriodSeconds
+ * (30 s by default) is the whole pod's. Its regular containers stop together: each runs its
+ * preStop hook, then gets SIGTERM, and SIGKILL when the grace period is over; then its native
+ * sidecars the same way, the last started first, with what is left of the grace period (at
+ * least 2 s). Then the sandbox, the pod's emptyDir volumes and its ConfigMap and Secret files go.
+ * Volume claims stay. Returns how long it took, in seconds.
  */
 export async function stopPod(host: PodHost, pod: RunningPod): Promise<number> {
   const started = Date.now();
   pod.stopped = true;
   const spec: Fields = pod.template.spec;
-  const grace: number = spec.terminationGracePeriodSeconds ?? 30;
-  const stop = async (container: string) => {
+  const deadline = started + (spec.terminationGracePeriodSeconds ?? 30) * 1000;
+  const remaining = () => Math.max(2, Math.ceil((deadline - Date.now()) / 1000));
+  const stop = async (container: Fields) => {
     const begun = Date.now();
-    await engine.getContainer(pod.containers.get(container)!).stop({ t: grace }).catch((error: { statusCode?: number }) => {
+    const docker = engine.getContainer(pod.containers.get(container.name)!);
+    const preStop: Fields | undefined = container.lifecycle?.preStop;
+    if (preStop) {
+      onlyFields(`pod ${pod.namespace}/${pod.name} container "${container.name}".lifecycle.preStop`, preStop, ["exec"]);
+      pod.events.push({ at: Date.now(), what: `preStop hook of container ${container.name}: ${preStop.exec.command.join(" ")}` });
+      await Promise.race([execIn(pod.containers.get(container.name)!, preStop.exec.command), sleep(remaining())]);
+    }
+    pod.events.push({ at: Date.now(), what: `SIGTERM to container ${container.name}` });
+    await docker.stop({ t: remaining() }).catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 304) throw error;
     });
-    const exitCode = (await engine.getContainer(pod.containers.get(container)!).inspect()).State.ExitCode;
-    pod.events.push({ at: Date.now(), what: `container ${container} stopped: exit ${exitCode} after ${((Date.now() - begun) / 1000).toFixed(1)} s` });
+    const exitCode = (await docker.inspect()).State.ExitCode;
+    pod.events.push({ at: Date.now(), what: `container ${container.name} stopped: exit ${exitCode} after ${((Date.now() - begun) / 1000).toFixed(1)} s` });
   };
-  await Promise.all(spec.containers.map((container: Fields) => stop(container.name)));
-  for (const sidecar of [...(spec.initContainers ?? [])].reverse()) await stop(sidecar.name);
+  await Promise.all(spec.containers.map(stop));
+  for (const sidecar of [...(spec.initContainers ?? [])].reverse()) await stop(sidecar);
+  for (const [name, docker] of pod.containers) pod.lastLogs.set(name, await logsOf(docker));
   for (const docker of [...pod.containers.values(), pod.sandbox]) await engine.getContainer(docker).remove({ force: true, v: true });
   const context = volumeContext(host, pod.namespace, pod.name, spec);
   for (const volume of spec.volumes ?? []) if (volume.emptyDir) await engine.getVolume(`${context.objectPrefix}-emptydir-${volume.name}`).remove();

@@ -125,7 +125,9 @@ async function emptyDir(volume: Fields, context: VolumeContext): Promise<MountSo
   onlyFields(where, volume.emptyDir, ["medium", "sizeLimit"]);
   onlyValues(`${where}.medium`, volume.emptyDir.medium, ["", "Memory"], "no huge pages on the engine");
   const memory = volume.emptyDir.medium === "Memory";
-  if (!memory && volume.emptyDir.sizeLimit !== undefined) throw new Error(`kubelet: ${where}.sizeLimit on a disk emptyDir is enforced by eviction, which the harness does not realize`);
+  // On disk, sizeLimit is enforced by the kubelet's eviction manager (it evicts the pod above
+  // it), which the harness does not run: only the quantity is checked.
+  if (!memory && volume.emptyDir.sizeLimit !== undefined) quantityValue(volume.emptyDir.sizeLimit);
   const size = volume.emptyDir.sizeLimit === undefined ? "" : `,size=${Math.round(quantityValue(volume.emptyDir.sizeLimit))}`;
   const name = `${context.objectPrefix}-emptydir-${volume.name}`;
   await engine.createVolume({
