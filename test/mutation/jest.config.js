@@ -15,6 +15,7 @@ const PROGRAM_TESTS = [
   "kubernetes/existing-namespaces",
   "kubernetes/open-registry",
   "kubernetes/prod-stack",
+  "kubernetes/real-cluster",
   "policy/every-stack",
   "policy/host-exposure",
   "policy/image-references",
