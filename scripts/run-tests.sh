@@ -3,7 +3,9 @@
 #   lane 1: the engine suites of the Docker stacks, one after another (they share the stacks'
 #           host ports, e.g. the ci stack's registry on 127.0.0.1:5001);
 #   lane 2: the Kubernetes engine suites (their pods publish no host port; the cluster network
-#           gets a subnet of its own) and the mode switches (on host ports of their own), then
+#           gets a subnet of its own) and the mode switches (on host ports no other suite
+#           publishes: a port shared across the lanes fails one of them with "port is already
+#           allocated"), then
 #           the unit project on one worker. The split evens out the lanes' wall times, which
 #           the run prints at the end.
 # The engine suites mostly wait on the Docker engine (image builds, daemons starting, stop
