@@ -29,9 +29,10 @@ async function buildAndPush(client: string, name: string): Promise<void> {
 }
 
 describe.each([
-  // Host ports no other engine suite uses: this file runs beside the Docker stacks' suites (scripts/run-tests.sh, lane 2).
-  { config: "dev", group: "builder", port: 5061, first: dood, second: dind },
-  { config: "ci", group: "runner", port: 5062, first: dind, second: dood },
+  // Host ports no other engine suite uses (this file runs beside the Docker stacks' suites,
+  // scripts/run-tests.sh, lane 2) and that fetch allows (it refuses 5060 and 5061, SIP).
+  { config: "dev", group: "builder", port: 5071, first: dood, second: dind },
+  { config: "ci", group: "runner", port: 5072, first: dind, second: dood },
 ])("the $config stack switched between modes on a real engine", ({ config, group, port, first, second }) => {
   const STACK = `test-mode-${config}`;
   const names = objectNames(STACK);
