@@ -34,17 +34,28 @@ export async function removeStaleTestObjects(minAgeMs: number): Promise<void> {
   });
 }
 
+/**
+ * Runs a removal, taking "no such object" (404) and "removal already in progress" (409) as done:
+ * two runs side by side (scripts/run-tests.sh) may both find the same stale object and race to
+ * remove it.
+ */
+async function removed(removal: Promise<unknown>): Promise<void> {
+  await removal.catch((error: { statusCode?: number }) => {
+    if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+  });
+}
+
 async function removeLabelled(label: string[], images: boolean, wanted: (labels: Record<string, string>, createdMs: number) => boolean): Promise<void> {
   const filters = { label };
   for (const info of await engine.listContainers({ all: true, filters })) {
-    if (wanted(info.Labels, info.Created * 1000)) await engine.getContainer(info.Id).remove({ force: true, v: true });
+    if (wanted(info.Labels, info.Created * 1000)) await removed(engine.getContainer(info.Id).remove({ force: true, v: true }));
   }
   for (const info of await engine.listNetworks({ filters })) {
-    if (wanted(info.Labels ?? {}, Date.parse(info.Created))) await engine.getNetwork(info.Id).remove();
+    if (wanted(info.Labels ?? {}, Date.parse(info.Created))) await removed(engine.getNetwork(info.Id).remove());
   }
   for (const info of (await engine.listVolumes({ filters })).Volumes ?? []) {
     const created = Date.parse((info as unknown as { CreatedAt?: string }).CreatedAt ?? "") || 0;
-    if (wanted(info.Labels ?? {}, created)) await engine.getVolume(info.Name).remove({ force: true });
+    if (wanted(info.Labels ?? {}, created)) await removed(engine.getVolume(info.Name).remove({ force: true }));
   }
   if (images) {
     for (const info of await engine.listImages({ filters })) {
