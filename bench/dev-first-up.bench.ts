@@ -5,7 +5,6 @@
 // step of an earlier build is reused), as on a machine that has never built the stack. Reported: the whole `up`, and the size of the image the client runs.
 // Run under the engine lock:
 //   flock /tmp/dind-stack-engine.lock npx jest --config bench/jest.config.js bench/dev-first-up.bench.ts
-import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { objectNames } from "../components/naming";
 import { removeByNamePrefix, removeTestObjects } from "../test/engine/support/cleanup";
@@ -15,19 +14,10 @@ import { buildLabelled } from "../test/engine/support/test-images";
 import { DOCKER, named } from "../test/support/resource-queries";
 import { describeMachine, printTable, spread, writeResult } from "./support/report";
 import { summarize } from "./support/stats";
+import { freePort } from "../test/engine/support/free-port";
 
 const REPETITIONS = Number(process.env.BENCH_REPS ?? 3);
 const STACK = "bench-dev";
-
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Removes what a repetition left: the stack's containers, network and volumes, and the images it built (tags ending in -bench-dev). */
 async function removeStack(): Promise<void> {

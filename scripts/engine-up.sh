@@ -9,10 +9,11 @@ log() { printf '[engine-up] %s\n' "$*" >&2; }
 
 readonly WAIT_SECONDS="${ENGINE_WAIT_SECONDS:-60}"
 readonly DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dind-stack-dockerd.log}"
-# The host engine's BuildKit cache kept between runs (the rest is pruned, oldest first): the
-# engine tests build many images with layers of their own, and without a bound the cache grew
-# to 72 GB over a few days and filled the disk.
-readonly BUILD_CACHE_KEEP="${DIND_STACK_BUILD_CACHE_KEEP:-10GB}"
+# With DIND_STACK_BUILD_CACHE_KEEP set (.ci/run sets it), the host engine's BuildKit cache is
+# pruned down to that size, oldest first: the engine tests build many images with layers of their
+# own, and without a bound the cache grew to 72 GB over a few days and filled the disk. Unset,
+# the cache is left alone: on a developer's engine it is not the tests' to delete.
+readonly BUILD_CACHE_KEEP="${DIND_STACK_BUILD_CACHE_KEEP:-}"
 
 engine_answers() {
   docker version --format '{{.Server.Version}}' >/dev/null 2>&1
@@ -31,8 +32,12 @@ clear_stale_pidfile() {
   rm -f "$file"
 }
 
-# Prunes the host engine's build cache down to BUILD_CACHE_KEEP.
+# Prunes the host engine's build cache down to BUILD_CACHE_KEEP, when it is set.
 bound_build_cache() {
+  if [ -z "$BUILD_CACHE_KEEP" ]; then
+    log "build cache: left alone (set DIND_STACK_BUILD_CACHE_KEEP, e.g. 10GB, to bound it)"
+    return
+  fi
   log "build cache: keeping at most $BUILD_CACHE_KEEP ($(docker builder prune -f --keep-storage "$BUILD_CACHE_KEEP" 2>&1 | tail -n 1))"
 }
 

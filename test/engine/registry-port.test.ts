@@ -7,18 +7,9 @@ import { objectNames } from "../../components/naming";
 import { checkRegistryPort } from "../../scripts/pulumi/port-check";
 import { engine, TEST_RUN_ID, TEST_RUN_LABEL } from "./support/engine";
 import { removeTestObjects } from "./support/cleanup";
+import { freePort } from "./support/free-port";
 
 const STACK = "test-port";
-
-/** A port nothing listens on now (the kernel's choice for port 0, released at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a labelled registry:2 container named `name` publishing 127.0.0.1:`port`. */
 async function publishing(name: string, port: number): Promise<void> {
