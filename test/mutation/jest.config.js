@@ -9,7 +9,7 @@ const unit = require("../../jest.config.js").projects.find((project) => project.
 /** Unit tests that evaluate the program (runProgram, mockedClusterStack), by path under test/unit/. */
 const PROGRAM_TESTS = [
   "config/namespace-lookalikes",
-  "dind-image/advisories",
+  "dind-image/advisory-warnings",
   "kubernetes/api-schema",
   "kubernetes/dood-variant",
   "kubernetes/existing-namespaces",
@@ -17,9 +17,9 @@ const PROGRAM_TESTS = [
   "kubernetes/prod-stack",
   "kubernetes/real-cluster",
   "policy/every-stack",
-  "policy/host-exposure",
-  "policy/image-references",
   "policy/pack-over-grpc",
+  "policy/program-exposure",
+  "policy/program-images",
   "workloads/client-images",
 ];
 
@@ -31,6 +31,7 @@ module.exports = {
     "<rootDir>/test/unit/{config,kubernetes,workloads,mirror,registry,policy}/**/*.test.ts",
     "<rootDir>/test/unit/harness/kubelet-mapping.test.ts",
     "<rootDir>/test/unit/dind-image/build-args.test.ts",
+    "<rootDir>/test/unit/dind-image/advisories.test.ts",
     "<rootDir>/test/unit/readme.test.ts",
   ],
   testPathIgnorePatterns: ["/node_modules/", ...PROGRAM_TESTS.map((test) => `/test/unit/${test}`)],

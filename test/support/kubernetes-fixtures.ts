@@ -1,5 +1,6 @@
-import { KubernetesSettings } from "../../components/config/schema";
+import { KubernetesSettings, Settings } from "../../components/config/schema";
 import { PlainPodSpec } from "../../components/kubernetes/pod-security";
+import { RunnerPodContext } from "../../components/kubernetes/runner-pod";
 import { parse } from "./config-problems";
 import { deployableStack, withOverrides } from "./stack-config";
 
@@ -7,6 +8,27 @@ import { deployableStack, withOverrides } from "./stack-config";
 export function kubernetesSettings(overrides: Partial<KubernetesSettings> = {}): KubernetesSettings {
   const defaults = parse({ target: "kubernetes", kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" } }, registryPassword: "cluster-password-1" }).kubernetes;
   return { ...defaults, ...overrides };
+}
+
+/** The settings of a DinD stack with `config` (the schema's defaults for the rest). */
+export const dindSettings = (config: Record<string, unknown> = {}): Settings => parse({ mode: "dind", ...config });
+
+/**
+ * What a runner pod of a stack with these settings is rendered from: the DinD daemon and
+ * workloads of `settings`, the default Kubernetes settings with `kubernetes` on top, and the rest
+ * (mode dind, image, push registry, arch x86_64) unless `overrides` says otherwise.
+ */
+export function runnerContext(settings: Settings = dindSettings(), kubernetes: Partial<KubernetesSettings> = {}, overrides: Partial<RunnerPodContext> = {}): RunnerPodContext {
+  return {
+    mode: "dind",
+    daemon: settings.daemon,
+    workloads: settings.workloads,
+    kubernetes: kubernetesSettings(kubernetes),
+    image: "dind:1",
+    pushRegistry: "registry.ns.svc:5000",
+    arch: "x86_64",
+    ...overrides,
+  };
 }
 
 /** A pod spec returned by a pure function, as admission sees it (plain JSON). */

@@ -41,6 +41,22 @@ function portMatches(entry: Record<string, any>, destination: Destination): bool
   return destination.port >= entry.port && destination.port <= (entry.endPort ?? entry.port);
 }
 
+/** Whether the policies of one direction that select a pod (none: everything is allowed) have a rule for this port and peer. */
+function allowedBy(direction: "Egress" | "Ingress", policies: PolicySpec[], podLabels: Record<string, string>, peer: Destination): boolean {
+  const [rules, peers] = direction === "Egress" ? ["egress", "to"] : ["ingress", "from"];
+  // Without policyTypes, the API takes Ingress, and Egress when the policy has egress rules.
+  const typesOf = (policy: PolicySpec) => policy.policyTypes ?? ["Ingress", ...(policy.egress ? ["Egress"] : [])];
+  const selecting = policies.filter((policy) => typesOf(policy).includes(direction) && selects(policy.podSelector.matchLabels ?? {}, podLabels));
+  if (selecting.length === 0) return true;
+  return selecting.some((policy) =>
+    (policy[rules] ?? []).some(
+      (rule: Record<string, any>) =>
+        (!rule.ports?.length || rule.ports.some((entry: Record<string, any>) => portMatches(entry, peer))) &&
+        (!rule[peers]?.length || rule[peers].some((candidate: Record<string, any>) => peerMatches(candidate, peer))),
+    ),
+  );
+}
+
 /**
  * Whether the NetworkPolicies of a pod's namespace let it open a connection to `destination`,
  * as the NetworkPolicy API defines egress: a pod no Egress policy selects may go anywhere;
@@ -48,13 +64,14 @@ function portMatches(entry: Record<string, any>, destination: Destination): bool
  * and the peer (no `to`: every destination); an ipBlock matches its CIDR less its `except`.
  */
 export function egressAllowed(policies: PolicySpec[], podLabels: Record<string, string>, destination: Destination): boolean {
-  const selecting = policies.filter((policy) => (policy.policyTypes ?? []).includes("Egress") && selects(policy.podSelector.matchLabels ?? {}, podLabels));
-  if (selecting.length === 0) return true;
-  return selecting.some((policy) =>
-    (policy.egress ?? []).some(
-      (rule: Record<string, any>) =>
-        (!rule.ports?.length || rule.ports.some((entry: Record<string, any>) => portMatches(entry, destination))) &&
-        (!rule.to?.length || rule.to.some((peer: Record<string, any>) => peerMatches(peer, destination))),
-    ),
-  );
+  return allowedBy("Egress", policies, podLabels, destination);
+}
+
+/**
+ * Whether the NetworkPolicies of a pod's namespace admit a connection to it, as the NetworkPolicy
+ * API defines ingress: the same rules as egressAllowed, with `from` naming the connecting address
+ * (and pod) and the port it connects to on the selected pod.
+ */
+export function ingressAllowed(policies: PolicySpec[], podLabels: Record<string, string>, from: Destination): boolean {
+  return allowedBy("Ingress", policies, podLabels, from);
 }

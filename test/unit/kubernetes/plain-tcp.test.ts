@@ -1,22 +1,11 @@
 // Without TLS, a runner pod's daemon serves plain TCP on the pod's loopback only: the job
 // container in the same pod reaches it there, nested containers and other pods cannot.
 import { runnerPodSpec } from "../../../components/kubernetes/runner-pod";
-import { parse } from "../../support/config-problems";
-import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";
+import { dindSettings, plainPod, runnerContext } from "../../support/kubernetes-fixtures";
 
 const podOf = (tls: boolean) => {
-  const settings = parse({ mode: "dind", daemon: { tls } });
-  return plainPod(
-    runnerPodSpec(settings.workloads.clients[0], {
-      mode: "dind",
-      daemon: settings.daemon,
-      workloads: settings.workloads,
-      kubernetes: kubernetesSettings(),
-      image: "dind:1",
-      pushRegistry: "registry.ns.svc:5000",
-      arch: "x86_64",
-    }),
-  );
+  const settings = dindSettings({ daemon: { tls } });
+  return plainPod(runnerPodSpec(settings.workloads.clients[0], runnerContext(settings)));
 };
 
 test("plain TCP: the daemon is told to listen on localhost, and the job container uses localhost:2375", () => {

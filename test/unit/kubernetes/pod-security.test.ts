@@ -3,24 +3,12 @@
 import { podSecurityViolations, strictestAdmittingLevel } from "../../../components/kubernetes/pod-security";
 import { registryPodSpec } from "../../../components/kubernetes/registry-pod";
 import { runnerPodSpec } from "../../../components/kubernetes/runner-pod";
-import { parse } from "../../support/config-problems";
-import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";
+import { dindSettings, kubernetesSettings, plainPod, runnerContext } from "../../support/kubernetes-fixtures";
 
-const settings = parse({ mode: "dind" });
+const settings = dindSettings();
 const kubernetes = kubernetesSettings();
 const registryPod = () => plainPod(registryPodSpec(settings.registry, kubernetes, { claim: "data", configSecret: "config" }));
-const runnerPod = (mode: "dind" | "dood", overrides = {}) =>
-  plainPod(
-    runnerPodSpec(settings.workloads.clients[0], {
-      mode,
-      daemon: settings.daemon,
-      workloads: settings.workloads,
-      kubernetes: kubernetesSettings(overrides),
-      image: "dind:1",
-      pushRegistry: "registry.ns.svc:5000",
-      arch: "x86_64",
-    }),
-  );
+const runnerPod = (mode: "dind" | "dood", overrides = {}) => plainPod(runnerPodSpec(settings.workloads.clients[0], runnerContext(settings, overrides, { mode })));
 
 describe("Pod Security admission", () => {
   test("the registry pod passes restricted", () => {

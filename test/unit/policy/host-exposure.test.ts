@@ -5,12 +5,9 @@ import { isLoopback, publishedPortViolations } from "../../../policy/checks/host
 import { judgeStack } from "../../../policy/stack-containers";
 import { NO_OPT_INS } from "../../../policy/stack-opt-ins";
 import { readTrustedImages } from "../../../policy/trusted-images";
-import { named } from "../../support/resource-queries";
-import { runProgram } from "../../support/run-program";
-import { stackConfig, withOverrides } from "../../support/stack-config";
 import { declared } from "./support/declare-resources";
 import { RUNNER_LABELS, REGISTRY_LABELS, registryConfigFile, registryConfigSecret, registryPod, runnerPod } from "./support/kubernetes-fixtures";
-import { asPolicyResources, packFindings, policyMessages } from "./support/pack-harness";
+import { policyMessages } from "./support/pack-harness";
 
 const portFindings = (declare: () => CustomResource[]) => policyMessages("host-exposure-needs-registry-auth", "ci", declare);
 const networkFindings = (declare: () => CustomResource[]) => policyMessages("host-network-needs-registry-auth", "ci", declare);
@@ -103,31 +100,6 @@ describe("Docker target", () => {
         return [registry("open", image, { ports: [], networkMode: "host" }), registry("authenticated", image, { ports: [], networkMode: "host", auth: true })];
       }),
     ).toEqual([expect.stringMatching(/^container open uses the host's network \(networkMode: host\), which exposes whatever it listens on beyond the host; only a registry whose config file/)]);
-  });
-
-  test("the program's own registry: exposed with auth it passes; exposed without auth it is refused unless the stack file allows it", async () => {
-    const findingsFor = async (overrides: Record<string, unknown>, secretKeys: string[] = []) => {
-      const run = await runProgram("ci", withOverrides(stackConfig("ci"), overrides), secretKeys);
-      const findings = await packFindings(asPolicyResources("ci", run.resources));
-      return { run, findings: findings.filter((finding) => finding.level === "mandatory") };
-    };
-    const withAuth = await findingsFor(
-      { "dind-stack:registry": { bindAddress: "0.0.0.0", auth: { username: "builder" } }, "dind-stack:registryPassword": "a long password" },
-      ["dind-stack:registryPassword"],
-    );
-    expect(withAuth.findings).toEqual([]);
-
-    // The config allows it here, but stacks/Pulumi.ci.yaml (what the pack reads) does not: as if a
-    // program change exposed the registry on its own.
-    const open = await findingsFor({ "dind-stack:registry": { bindAddress: "0.0.0.0", allowUnauthenticatedExposure: true } });
-    expect(open.findings).toEqual([
-      {
-        policy: "host-exposure-needs-registry-auth",
-        urn: asPolicyResources("ci", open.run.resources).find((resource) => resource.name === named(open.run.resources, "ci-registry-container").name)!.urn,
-        message: expect.stringMatching(/^container dind-stack-ci-registry publishes host port 5001 on 0.0.0.0, beyond loopback/),
-        level: "mandatory",
-      },
-    ]);
   });
 
   test("a stack file with registry.allowUnauthenticatedExposure: true lets its registry, and only a registry, be published without auth", async () => {

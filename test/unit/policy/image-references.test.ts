@@ -2,8 +2,6 @@ import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { CustomResource } from "@pulumi/pulumi";
 import { imageReferenceProblem } from "../../../policy/checks/image-references";
-import { runProgram } from "../../support/run-program";
-import { stackConfig, withOverrides } from "../../support/stack-config";
 import { policyMessages } from "./support/pack-harness";
 
 const DIGEST = "sha256:99792dec613df93169a118b05312a722a63604b868e4c941b1b436abcf3bb70f";
@@ -58,11 +56,4 @@ test("Kubernetes: every container of a pod template, init containers included", 
       }),
     ]),
   ).toEqual([expect.stringMatching(/^Job ci\/build, container fetch uses image "alpine:latest", which uses the moving tag latest/)]);
-});
-
-test("the program's own images: a client image without a tag is refused by the config, naming the key, before the pack would see the pull", async () => {
-  const config = withOverrides(stackConfig("ci"), { "dind-stack:workloads": { clients: [{ name: "runner", image: "alpine", count: 1 }] } });
-  await expect(runProgram("ci", config)).rejects.toThrow(
-    'dind-stack:workloads.clients[0].image: got "alpine"; allowed: an image reference with a tag other than latest, or a digest',
-  );
 });
