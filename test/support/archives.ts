@@ -22,8 +22,8 @@ export function writeTar(file: string, entries: Record<string, string>): Promise
 export interface CraftedEntry {
   /** Its path in the archive, written as given (absolute or with .. too). */
   name: string;
-  /** file (default), directory, symlink, link, character-device, block-device or fifo. */
-  type?: "file" | "directory" | "symlink" | "link" | "character-device" | "block-device" | "fifo";
+  /** file (default), contiguous-file, directory, symlink, link, character-device, block-device or fifo. */
+  type?: "file" | "contiguous-file" | "directory" | "symlink" | "link" | "character-device" | "block-device" | "fifo";
   /** Where a link points. */
   linkname?: string;
   /** A file's content. */
@@ -36,7 +36,7 @@ export async function writeCraftedTar(file: string, entries: CraftedEntry[]): Pr
   for (const entry of entries) {
     const type = entry.type ?? "file";
     const header = { name: entry.name, type, linkname: entry.linkname, ...(type.endsWith("-device") ? { devmajor: 1, devminor: 3 } : {}) };
-    if (type === "file") pack.entry(header, entry.content ?? "");
+    if (type === "file" || type === "contiguous-file") pack.entry(header, entry.content ?? "");
     else pack.entry(header);
   }
   pack.finalize();

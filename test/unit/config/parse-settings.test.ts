@@ -89,6 +89,10 @@ describe("parsing a stack's config", () => {
     );
   });
 
+  test("one problem is counted as one", () => {
+    expect(() => parseSettings("dev", encode({ daemon: { mtu: 1 } }), ruleContext())).toThrow(/^stack "dev" has 1 config problem; nothing was deployed:\n {2}- dind-stack:daemon\.mtu: /);
+  });
+
   test.each([
     ["a loopback address", { registry: { bindAddress: "127.0.0.2" } }],
     ["the IPv6 loopback", { registry: { bindAddress: "::1" } }],

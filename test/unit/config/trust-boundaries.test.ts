@@ -112,6 +112,14 @@ describe("secrets sit only where the program keeps them secret", () => {
     expect(lines[0]).not.toContain("runner");
   });
 
+  test("a token in the env of a misspelled clients list is refused for its place too, not only for the typo", () => {
+    const misspelled = { client: workloads.clients };
+    const context = withSecureLeaves(["workloads"], { workloads: [["client", 0, "env", "RUNNER_TOKEN"]] });
+    const lines = problemLines({ workloads: misspelled }, context);
+    expect(lines.some((line) => line.startsWith("dind-stack:workloads.client[0].env.RUNNER_TOKEN: got a secret value (not shown)"))).toBe(true);
+    expect(lines.join("\n")).not.toContain("glrt-123");
+  });
+
   test("the whole workloads section set as one secret is refused", () => {
     const lines = problemLines({ workloads }, withSecureLeaves(["workloads"], { workloads: [[]] }));
     expect(lines).toHaveLength(1);

@@ -43,6 +43,12 @@ describe("registry configuration file", () => {
     expect(config.proxy).toEqual({ remoteurl: "https://hub-mirror.example", username: "pull", password: "password-2" });
   });
 
+  test("with TLS: the registry serves HTTPS with the given certificate and key, on the same port", () => {
+    const files = { certificate: "/etc/tls/tls.crt", key: "/etc/tls/tls.key" };
+    expect(registryConfig(parse({}).registry, undefined, files).http).toMatchObject({ addr: ":5000", tls: files });
+    expect(registryConfig(parse({}).registry).http).not.toHaveProperty("tls");
+  });
+
   test("a pull-through cache of a public upstream sends no credentials", () => {
     const config = registryConfig(parse({ registry: { proxy: { remoteUrl: "https://hub-mirror.example" } } }).registry);
     expect(config.proxy).toEqual({ remoteurl: "https://hub-mirror.example" });

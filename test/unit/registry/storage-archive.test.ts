@@ -48,3 +48,29 @@ test("an archive that unpacks to more than the limit is refused, and reading sto
   expect(await problemOf([big], 32 * 1024)).toMatch(/unpacks to more than 32768 bytes/);
   expect(await problemOf([big], 1 << 20)).toBeUndefined();
 });
+
+test("a contiguous file (tar type 7, which some tar writers use for plain files) is restorable", async () => {
+  expect(await problemOf([{ name: "docker/registry/v2/blobs/data", type: "contiguous-file", content: "x" }])).toBeUndefined();
+});
+
+test("other entries beside docker/registry/v2/ at the top do not make a storage archive unrestorable", async () => {
+  expect(await problemOf([{ name: "README", content: "exported by scripts/export-registry.sh" }])).toBeUndefined();
+});
+
+test("an archive without docker/registry/v2/ at its top is refused, naming its first entries, or saying it is empty", async () => {
+  const archive = async (entries: CraftedEntry[]) => {
+    const file = path.join(dir, `${Math.random().toString(36).slice(2)}-other.tar`);
+    await writeCraftedTar(file, entries);
+    return registryArchiveProblem(file, 1 << 20);
+  };
+  const names = ["app/", "app/a", "app/b", "app/c"];
+  const problem = await archive(names.map((name) => (name.endsWith("/") ? { name, type: "directory" } : { name, content: "x" })));
+  expect(problem).toMatch(/no docker\/registry\/v2\/ at its top \(it starts with app\/, app\/a, app\/b\)$/);
+  expect(await archive([])).toMatch(/no docker\/registry\/v2\/ at its top \(it is empty\)$/);
+});
+
+test("a file that is no tar archive is refused, saying why in one line", () => {
+  const file = path.join(dir, "not-a-tar.tar");
+  fs.writeFileSync(file, "this is no tar archive\n".repeat(40));
+  expect(registryArchiveProblem(file, 1 << 20)).toMatch(/^it cannot be read as a tar archive \([^\n]+\S\)$/);
+});
