@@ -1,14 +1,21 @@
+import { parse as parseShell } from "shell-quote";
 import { commandLine, ContainerView } from "../container-view";
 import { StackOptIns } from "../stack-opt-ins";
 
+/** The words of a command line, an argument that is a shell script (`sh -c 'dockerd ...'`) split as sh would split it. */
+function commandWords(command: readonly string[]): string[] {
+  return command.flatMap((arg) => (/\s/.test(arg) ? parseShell(arg).filter((word): word is string => typeof word === "string") : [arg]));
+}
+
 /** True when a dockerd or docker command line names a tcp:// host (`-H`/`--host`) without `--tlsverify`. */
 function plainTcpHost(command: readonly string[]): boolean {
-  const hosts = command.flatMap((arg, index) => {
+  const words = commandWords(command);
+  const hosts = words.flatMap((arg, index) => {
     const inline = /^(?:--host=|-H=?)(.+)$/.exec(arg);
     if (inline) return [inline[1]];
-    return arg === "--host" || arg === "-H" ? [command[index + 1] ?? ""] : [];
+    return arg === "--host" || arg === "-H" ? [words[index + 1] ?? ""] : [];
   });
-  const tlsVerify = command.some((arg) => arg === "--tlsverify" || arg === "--tlsverify=true");
+  const tlsVerify = words.some((arg) => arg === "--tlsverify" || arg === "--tlsverify=true");
   return hosts.some((host) => host.startsWith("tcp://")) && !tlsVerify;
 }
 

@@ -81,6 +81,12 @@ test("an Ingress may route to an authenticated registry's Service, not to an ope
   ]);
 });
 
+test("an Ingress to a name the stack gives only a Deployment (its Service missing) routes to an undeclared Service", async () => {
+  expect(await exposureFindings(() => [...registry(true), ingress("registry", "registry")])).toEqual([
+    expect.stringMatching(/^Ingress dind-stack\/registry routes to Service dind-stack\/registry, which this stack does not declare/),
+  ]);
+});
+
 test("a stack file with registry.allowUnauthenticatedExposure: true may expose its open registry, still not its runners", async () => {
   const resources = await declared("ci", () => [
     ...registry(false),

@@ -47,6 +47,18 @@ describe("Docker target", () => {
     expect(violations(["--host=unix:///var/run/docker.sock"])).toEqual([]);
   });
 
+  test("flags inside a shell script are read as sh splits them", () => {
+    const violations = (command: string[]) => daemonTlsViolations(dockerContainerView("d", { image, entrypoints: ["sh", "-c"], command }), NO_OPT_INS);
+    expect(violations(["dockerd --host=tcp://0.0.0.0:2375 & wait"])).toHaveLength(1);
+    expect(violations(["exec docker -H 'tcp://docker:2375' ps"])).toHaveLength(1);
+    expect(violations(["dockerd --host=tcp://0.0.0.0:2376 --tlsverify --tlscacert=/certs/ca.pem"])).toEqual([]);
+  });
+
+  test("a tcp:// address that is no --host value is no Docker host: buildx's remote BuildKit endpoint", () => {
+    const cli = dockerContainerView("d", { image, entrypoints: ["docker"], command: ["buildx", "create", "--driver", "remote", "tcp://buildkitd:1234"] });
+    expect(daemonTlsViolations(cli, NO_OPT_INS)).toEqual([]);
+  });
+
   test("a stack whose file sets daemon.tls: false may use plain TCP", () => {
     const daemon = dockerContainerView("d", { image, envs: ["DOCKER_TLS_CERTDIR="] });
     expect(daemonTlsViolations(daemon, NO_OPT_INS)).toHaveLength(1);

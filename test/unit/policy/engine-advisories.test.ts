@@ -27,10 +27,11 @@ async function advisoryFindings(stack: string, declare: () => CustomResource[]):
 }
 
 test("the releases in use: the DinD image's build arg, and the official docker image's release tags", () => {
-  const views = ["docker:24.0.6-dind", "docker:25.0.5", "docker:dind", "docker:24-dind", "mirror.example/docker:24.0.6-dind"].map((image) => dockerContainerView(image, { image }));
+  const views = ["docker:24.0.6-dind", "docker:25.0.5", "docker:20.10.24-dind", "docker:dind", "docker:24-dind", "mirror.example/docker:24.0.6-dind"].map((image) => dockerContainerView(image, { image }));
   expect(engineVersionsOf("docker:index/container:Container", "c", {}, views)).toEqual([
     { where: "container docker:24.0.6-dind", version: "24.0.6" },
     { where: "container docker:25.0.5", version: "25.0.5" },
+    { where: "container docker:20.10.24-dind", version: "20.10.24" },
   ]);
   expect(engineVersionsOf("docker:index/image:Image", "dind", { imageName: "dind-stack/dind:24.0.9-ci", build: { args: { DOCKER_VERSION: "24.0.9" } } }, [])).toEqual([
     { where: "image dind-stack/dind:24.0.9-ci", version: "24.0.9" },
