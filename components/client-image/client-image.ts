@@ -5,11 +5,14 @@ import { DindImageSettings } from "../config/schema";
 import { dindBuildArgs, dindImageTag, localFiles, platformOf } from "../dind-image/build-args";
 import { DOCKERFILE_DIR, filesOf, stageBuildContext } from "../dind-image/build-context";
 
-/** The directory holding the client image's Dockerfile and fetch script, kept in the repo. */
+/** The directory holding the client image's Dockerfile, kept in the repo. */
 export const CLIENT_DOCKERFILE_DIR = path.join(__dirname, "docker");
 
-/** The client image's build context: its own folder and the DinD image's plugin scripts (the same verification for both images). */
-const CLIENT_SOURCE_FILES = [...filesOf(CLIENT_DOCKERFILE_DIR), ...["fetch-plugin.sh", "check-plugins.sh"].map((script) => path.join(DOCKERFILE_DIR, script))];
+/** The client image's build context: its own folder and the DinD image's fetch and check scripts (the same verification for both images). */
+const CLIENT_SOURCE_FILES = [
+  ...filesOf(CLIENT_DOCKERFILE_DIR),
+  ...["fetch-verified.sh", "fetch-docker-bundle.sh", "fetch-plugin.sh", "check-plugins.sh"].map((script) => path.join(DOCKERFILE_DIR, script)),
+];
 
 /** Repository of the client image (kept local, never pushed); the tag is the DinD image's (dindImage.tag or <dockerVersion>-<stack>). */
 export const CLIENT_IMAGE_REPOSITORY = "dind-stack/client";

@@ -37,7 +37,7 @@ describe("the DinD image build verifies the docker tarball", () => {
     const message = await attempt.catch((error: Error) => error.message);
     expect(message).toContain(`expected: ${WRONG_SHA256}`);
     expect(message).toContain(`actual:   ${standins.sha256}`);
-    expect(message).toContain("build context file offline/docker-");
+    expect(message).toContain("source:   /tmp/offline/docker-");
   });
 
   test("downloading from a mirror: the right sum builds, a wrong one fails with the URL and both sums", async () => {

@@ -33,7 +33,7 @@ describe("the DooD client image verifies the docker tarball", () => {
     expect(message).toContain("sha256 mismatch");
     expect(message).toContain(`expected: ${WRONG_SHA256}`);
     expect(message).toContain(`actual:   ${standins.sha256}`);
-    expect(message).toContain("refusing to use an unverified docker CLI");
+    expect(message).toContain("[client-image] ERROR: refusing to use docker-");
     const containers = await engine.listContainers({ all: true });
     expect(containers.flatMap((container) => container.Names)).not.toContain(`/${objectNames(stack).client("builder", 1)}`);
   });

@@ -29,7 +29,7 @@ describe("shell scripts", () => {
         "components/dind-image/docker/dind-entrypoint.sh",
         "components/dind-image/docker/dind-healthcheck.sh",
         "components/workloads/client-wait.sh",
-        "components/client-image/docker/fetch-docker-cli.sh",
+        "components/dind-image/docker/fetch-verified.sh",
         "scripts/build-standins.sh",
         "scripts/engine-up.sh",
       ]),
