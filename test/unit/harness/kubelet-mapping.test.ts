@@ -8,7 +8,7 @@ import { quantityValue } from "../../../components/kubernetes/quantity";
 import { parse } from "../../support/config-problems";
 import { kubernetesSettings, plainPod } from "../../support/kubernetes-fixtures";
 
-const pod = plainPod(registryPodSpec(parse({}).registry, kubernetesSettings(), { claim: "data", configSecret: "config" })) as any;
+const registryPod = () => plainPod(registryPodSpec(parse({}).registry, kubernetesSettings(), { claim: "data", configSecret: "config" })) as any;
 
 function runtime(overrides: Partial<PodRuntime> = {}): PodRuntime {
   return {
@@ -16,7 +16,7 @@ function runtime(overrides: Partial<PodRuntime> = {}): PodRuntime {
     dockerName: "k8s_registry",
     sandboxId: "sandbox",
     labels: { a: "b" },
-    podSecurity: pod.securityContext,
+    podSecurity: registryPod().securityContext,
     restart: "always",
     volumes: new Map([
       ["data", { type: "volume", source: "pvc-data", readOnly: false }],
@@ -30,6 +30,7 @@ function runtime(overrides: Partial<PodRuntime> = {}): PodRuntime {
 
 describe("kubelet mapping", () => {
   test("the registry container becomes a non-root, capability-less container in the pod's namespaces", () => {
+    const pod = registryPod();
     const body = containerCreateOptions(pod.containers[0], { cmd: ["/etc/dind-stack/registry/config.yml"], env: [] }, runtime());
     expect(body).toMatchObject({
       name: "k8s_registry",
@@ -53,6 +54,7 @@ describe("kubelet mapping", () => {
   });
 
   test("a field the harness does not realize fails by name", () => {
+    const pod = registryPod();
     expect(() => containerCreateOptions({ ...pod.containers[0], tty: true }, { env: [] }, runtime())).toThrow(
       'kubelet: pod ns/registry-0 container "registry".tty is set, and the harness does not realize it',
     );

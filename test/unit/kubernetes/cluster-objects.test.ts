@@ -25,11 +25,13 @@ import { egressAllowed, ingressAllowed } from "../../support/network-policy";
 import { selects } from "../../support/kubernetes-objects";
 import { dindSettings, kubernetesSettings, runnerContext } from "../../support/kubernetes-fixtures";
 
-const settings = dindSettings({ workloads: { clients: [{ name: "builder", command: ["true"], count: 3 }, { name: "tester", command: ["true"] }] } });
-const [builder, tester] = settings.workloads.clients as [ClientSettings, ClientSettings];
+// Settings are parsed inside each test, never as the file loads (see runner-pods.test.ts).
+const settings = () => dindSettings({ workloads: { clients: [{ name: "builder", command: ["true"], count: 3 }, { name: "tester", command: ["true"] }] } });
+const builder = (): ClientSettings => settings().workloads.clients[0];
+const tester = (): ClientSettings => settings().workloads.clients[1];
 const plain = (value: unknown): Record<string, any> => JSON.parse(JSON.stringify(value));
 
-const registryContext = (kubernetes = {}, registry = settings.registry): RegistryObjectsContext => ({
+const registryContext = (kubernetes = {}, registry = settings().registry): RegistryObjectsContext => ({
   stack: "prod",
   namespace: "reg-ns",
   runnersNamespace: "run-ns",
@@ -38,7 +40,7 @@ const registryContext = (kubernetes = {}, registry = settings.registry): Registr
   refs: { claim: "registry-data", configSecret: "registry-config-abc" },
 });
 const workloadContext = (kubernetes = {}, overrides = {}): RunnerWorkloadContext => ({
-  ...runnerContext(settings, kubernetes, overrides),
+  ...runnerContext(settings(), kubernetes, overrides),
   stack: "prod",
   namespace: "run-ns",
   daemonJsonDigest: "0123456789abcdef",
@@ -46,7 +48,7 @@ const workloadContext = (kubernetes = {}, overrides = {}): RunnerWorkloadContext
 
 describe("selectors", () => {
   test("each client group's workload selects its own pods and no other group's", () => {
-    const [one, two] = [builder, tester].map((client) => plain(runnerWorkload(client, workloadContext()).args));
+    const [one, two] = [builder(), tester()].map((client) => plain(runnerWorkload(client, workloadContext()).args));
     expect(selects(one.spec.selector.matchLabels, one.spec.template.metadata.labels)).toBe(true);
     expect(selects(one.spec.selector.matchLabels, two.spec.template.metadata.labels)).toBe(false);
     expect(selects(two.spec.selector.matchLabels, one.spec.template.metadata.labels)).toBe(false);
@@ -57,7 +59,7 @@ describe("selectors", () => {
     const deployment = plain(registryDeploymentArgs(registryContext()));
     const service = plain(registryServiceArgs(registryContext()));
     const registryPod = deployment.spec.template.metadata.labels;
-    const runnerPod = plain(runnerWorkload(builder, workloadContext()).args).spec.template.metadata.labels;
+    const runnerPod = plain(runnerWorkload(builder(), workloadContext()).args).spec.template.metadata.labels;
     for (const selector of [deployment.spec.selector.matchLabels, service.spec.selector]) {
       expect(selects(selector, registryPod)).toBe(true);
       expect(selects(selector, runnerPod)).toBe(false);
@@ -65,22 +67,22 @@ describe("selectors", () => {
   });
 
   test("another stack's pods are never selected", () => {
-    const other = plain(runnerWorkload(builder, { ...workloadContext(), stack: "dev" }).args).spec.template.metadata.labels;
-    const ours = plain(runnerWorkload(builder, workloadContext()).args);
+    const other = plain(runnerWorkload(builder(), { ...workloadContext(), stack: "dev" }).args).spec.template.metadata.labels;
+    const ours = plain(runnerWorkload(builder(), workloadContext()).args);
     expect(selects(ours.spec.selector.matchLabels, other)).toBe(false);
     expect(selects(plain(registryServiceArgs(registryContext())).spec.selector, podLabels("dev", "registry"))).toBe(false);
   });
 
   test("a group's PodDisruptionBudget and headless Service cover exactly that group's pods", () => {
     const pods = (client: ClientSettings) => plain(runnerWorkload(client, workloadContext()).args).spec.template.metadata.labels;
-    const budget = plain(runnerDisruptionBudgetArgs("prod", "run-ns", builder, kubernetesSettings({ runnerDisruption: { maxUnavailable: 1 } })));
-    const headless = plain(runnerHeadlessServiceArgs("prod", "run-ns", builder));
+    const budget = plain(runnerDisruptionBudgetArgs("prod", "run-ns", builder(), kubernetesSettings({ runnerDisruption: { maxUnavailable: 1 } })));
+    const headless = plain(runnerHeadlessServiceArgs("prod", "run-ns", builder()));
     expect(budget.spec.maxUnavailable).toBe(1);
     expect(headless.spec.clusterIP).toBe("None");
     expect(headless.spec.ports).toBeUndefined();
     for (const selector of [budget.spec.selector.matchLabels, headless.spec.selector]) {
-      expect(selects(selector, pods(builder))).toBe(true);
-      expect(selects(selector, pods(tester))).toBe(false);
+      expect(selects(selector, pods(builder()))).toBe(true);
+      expect(selects(selector, pods(tester()))).toBe(false);
     }
     expect([budget.metadata, headless.metadata].map((meta) => [meta.name, meta.namespace])).toEqual([
       ["builder", "run-ns"],
@@ -90,7 +92,7 @@ describe("selectors", () => {
 });
 
 describe("network policies", () => {
-  const runnerPod = () => plain(runnerWorkload(builder, workloadContext()).args).spec.template.metadata.labels;
+  const runnerPod = () => plain(runnerWorkload(builder(), workloadContext()).args).spec.template.metadata.labels;
   const registryPod = () => plain(registryDeploymentArgs(registryContext())).spec.template.metadata.labels;
 
   test("the registry admits runner pods of the stack's runner namespace on its port, and the configured node ranges", () => {
@@ -132,14 +134,14 @@ describe("network policies", () => {
 
 describe("runner workloads", () => {
   test("an emptyDir cache: a Deployment of `count` pods, whatever the claim settings", () => {
-    const workload = runnerWorkload(builder, workloadContext());
+    const workload = runnerWorkload(builder(), workloadContext());
     expect(workload.kind).toBe("Deployment");
     expect(plain(workload.args).spec.replicas).toBe(3);
-    expect(runnerWorkload(builder, workloadContext({ dindCache: "volumeClaim" }, { mode: "dood" })).kind).toBe("Deployment");
+    expect(runnerWorkload(builder(), workloadContext({ dindCache: "volumeClaim" }, { mode: "dood" })).kind).toBe("Deployment");
   });
 
   test("a claim per pod: a StatefulSet whose claims outlive its pods, one per pod, with the configured class, size and access mode", () => {
-    const workload = runnerWorkload(builder, workloadContext({ dindCache: "volumeClaim", storageClassName: "fast", dataVolumeSize: "50Gi" }));
+    const workload = runnerWorkload(builder(), workloadContext({ dindCache: "volumeClaim", storageClassName: "fast", dataVolumeSize: "50Gi" }));
     expect(workload.kind).toBe("StatefulSet");
     const spec = plain(workload.args).spec;
     expect(spec).toMatchObject({ replicas: 3, serviceName: "builder", podManagementPolicy: "Parallel", persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" } });
@@ -148,24 +150,25 @@ describe("runner workloads", () => {
     expect(claim.spec).toEqual({ accessModes: ["ReadWriteOncePod"], storageClassName: "fast", resources: { requests: { storage: "50Gi" } } });
     const mounted = spec.template.spec.initContainers[0].volumeMounts.map((mount: any) => mount.name);
     expect(mounted).toContain(claim.metadata.name);
-    expect(cacheClaimNames(builder)).toEqual([0, 1, 2].map((ordinal) => `${claim.metadata.name}-builder-${ordinal}`));
+    expect(cacheClaimNames(builder())).toEqual([0, 1, 2].map((ordinal) => `${claim.metadata.name}-builder-${ordinal}`));
   });
 
   test("workloads.retainDataOnDelete false: the claims go with the StatefulSet, but never when it is scaled down", () => {
-    const dropping = { ...settings, workloads: { ...settings.workloads, retainDataOnDelete: false } };
-    const workload = runnerWorkload(builder, { ...workloadContext({ dindCache: "volumeClaim", dindCacheAccessMode: "ReadWriteOnce" }), workloads: dropping.workloads });
+    const base = settings();
+    const dropping = { ...base, workloads: { ...base.workloads, retainDataOnDelete: false } };
+    const workload = runnerWorkload(builder(), { ...workloadContext({ dindCache: "volumeClaim", dindCacheAccessMode: "ReadWriteOnce" }), workloads: dropping.workloads });
     expect(plain(workload.args).spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });
     expect(plain(workload.args).spec.volumeClaimTemplates[0].spec.accessModes).toEqual(["ReadWriteOnce"]);
   });
 
   test("a changed daemon.json rolls the DinD pods (its digest is on the pod template); DooD pods carry none", () => {
-    const template = (digest: string, mode: "dind" | "dood" = "dind") => plain(runnerWorkload(builder, { ...workloadContext({}, { mode }), daemonJsonDigest: digest }).args).spec.template.metadata.annotations;
+    const template = (digest: string, mode: "dind" | "dood" = "dind") => plain(runnerWorkload(builder(), { ...workloadContext({}, { mode }), daemonJsonDigest: digest }).args).spec.template.metadata.annotations;
     expect(template("aaaa")).not.toEqual(template("bbbb"));
     expect(template("aaaa", "dood")).toEqual(template("bbbb", "dood"));
   });
 
   test("kubectl opens the job container by default, and the autoscalers are asked not to evict a runner", () => {
-    const annotations = plain(runnerWorkload(builder, workloadContext()).args).spec.template.metadata.annotations;
+    const annotations = plain(runnerWorkload(builder(), workloadContext()).args).spec.template.metadata.annotations;
     expect(annotations["kubectl.kubernetes.io/default-container"]).toBe("job");
     expect(annotations).toMatchObject({ "cluster-autoscaler.kubernetes.io/safe-to-evict": "false", "karpenter.sh/do-not-disrupt": "true" });
     expect(workloadRef("StatefulSet", "builder")).toBe("statefulset/builder");
@@ -215,8 +218,8 @@ describe("the registry's objects", () => {
 });
 
 describe("the registry pod", () => {
-  const spec = (kubernetes = {}, registry = settings.registry) => plain(registryPodSpec(registry, kubernetesSettings(kubernetes), { claim: "data", configSecret: "config" }));
-  const registry = (kubernetes = {}, registrySettings = settings.registry) => spec(kubernetes, registrySettings).containers[0];
+  const spec = (kubernetes = {}, registry = settings().registry) => plain(registryPodSpec(registry, kubernetesSettings(kubernetes), { claim: "data", configSecret: "config" }));
+  const registry = (kubernetes = {}, registrySettings = settings().registry) => spec(kubernetes, registrySettings).containers[0];
 
   test("runs as uid 1000, read-only root, no capabilities, on its data volume, with a bounded /tmp", () => {
     const pod = spec();

@@ -9,24 +9,23 @@ import { keptStorageClass, storageClassConflict } from "../../../components/kube
 import { clusterUsageHint } from "../../../components/kubernetes/usage";
 import { dindSettings, kubernetesSettings } from "../../support/kubernetes-fixtures";
 
-const daemon = dindSettings().daemon;
 
 describe("the DinD daemons' daemon.json on a cluster", () => {
   test("dockerd gives its containers the grace period less the time it needs to stop itself", () => {
-    const json = clusterDaemonJson(daemon, kubernetesSettings({ terminationGracePeriodSeconds: 120 }), []);
+    const json = clusterDaemonJson(dindSettings().daemon, kubernetesSettings({ terminationGracePeriodSeconds: 120 }), []);
     expect(json["shutdown-timeout"]).toBeGreaterThan(0);
     expect(json["shutdown-timeout"]).toBeLessThan(120);
-    const longer = clusterDaemonJson(daemon, kubernetesSettings({ terminationGracePeriodSeconds: 300 }), []);
+    const longer = clusterDaemonJson(dindSettings().daemon, kubernetesSettings({ terminationGracePeriodSeconds: 300 }), []);
     expect(longer["shutdown-timeout"] - json["shutdown-timeout"]).toBe(180);
   });
 
   test("the build cache is collected above kubernetes.dindStorage.buildCacheKeepStorage", () => {
     const storage = { ...kubernetesSettings().dindStorage, buildCacheKeepStorage: "25GB" };
-    expect(clusterDaemonJson(daemon, kubernetesSettings({ dindStorage: storage }), []).builder).toEqual({ gc: { enabled: true, defaultKeepStorage: "25GB" } });
+    expect(clusterDaemonJson(dindSettings().daemon, kubernetesSettings({ dindStorage: storage }), []).builder).toEqual({ gc: { enabled: true, defaultKeepStorage: "25GB" } });
   });
 
   test("the Docker host's keys stay: the registry as insecure and as Hub mirror", () => {
-    const json = clusterDaemonJson(daemon, kubernetesSettings(), ["registry.ns.svc:5000"], "http://registry.ns.svc:5000");
+    const json = clusterDaemonJson(dindSettings().daemon, kubernetesSettings(), ["registry.ns.svc:5000"], "http://registry.ns.svc:5000");
     expect(json["insecure-registries"]).toContain("http://registry.ns.svc:5000");
     expect(json["registry-mirrors"]).toEqual(["http://registry.ns.svc:5000"]);
   });
@@ -36,8 +35,8 @@ describe("the DinD daemons' daemon.json on a cluster", () => {
   });
 
   test("the file's text is the JSON object, ending in a newline; its digest changes with any change of it", () => {
-    const text = daemonJsonText(clusterDaemonJson(daemon, kubernetesSettings(), []));
-    expect(JSON.parse(text)).toEqual(clusterDaemonJson(daemon, kubernetesSettings(), []));
+    const text = daemonJsonText(clusterDaemonJson(dindSettings().daemon, kubernetesSettings(), []));
+    expect(JSON.parse(text)).toEqual(clusterDaemonJson(dindSettings().daemon, kubernetesSettings(), []));
     expect(text.endsWith("}\n")).toBe(true);
     expect(contentDigest(text)).toMatch(/^[0-9a-f]{16}$/);
     expect(contentDigest(text)).toBe(contentDigest(`${text}`));

@@ -5,10 +5,8 @@ import { registryPodSpec } from "../../../components/kubernetes/registry-pod";
 import { runnerPodSpec } from "../../../components/kubernetes/runner-pod";
 import { dindSettings, kubernetesSettings, plainPod, runnerContext } from "../../support/kubernetes-fixtures";
 
-const settings = dindSettings();
-const kubernetes = kubernetesSettings();
-const registryPod = () => plainPod(registryPodSpec(settings.registry, kubernetes, { claim: "data", configSecret: "config" }));
-const runnerPod = (mode: "dind" | "dood", overrides = {}) => plainPod(runnerPodSpec(settings.workloads.clients[0], runnerContext(settings, overrides, { mode })));
+const registryPod = () => plainPod(registryPodSpec(dindSettings().registry, kubernetesSettings(), { claim: "data", configSecret: "config" }));
+const runnerPod = (mode: "dind" | "dood", overrides = {}) => plainPod(runnerPodSpec(dindSettings().workloads.clients[0], runnerContext(undefined, overrides, { mode })));
 
 describe("Pod Security admission", () => {
   test("the registry pod passes restricted", () => {
