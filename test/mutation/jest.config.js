@@ -30,8 +30,7 @@ module.exports = {
   testMatch: [
     "<rootDir>/test/unit/{config,kubernetes,workloads,mirror,registry,policy}/**/*.test.ts",
     "<rootDir>/test/unit/harness/kubelet-mapping.test.ts",
-    "<rootDir>/test/unit/dind-image/build-args.test.ts",
-    "<rootDir>/test/unit/dind-image/advisories.test.ts",
+    "<rootDir>/test/unit/dind-image/*.test.ts",
     "<rootDir>/test/unit/readme.test.ts",
   ],
   testPathIgnorePatterns: ["/node_modules/", ...PROGRAM_TESTS.map((test) => `/test/unit/${test}`)],
