@@ -22,7 +22,9 @@ describe("a volume holds one role's data only", () => {
   test("the daemon's /var/lib/docker on the registry's default volume is refused", () => {
     const { key, message } = onlyProblem({ workloads: { dataVolumeName: "dind-stack-test-registry-data" } });
     expect(key).toBe("dind-stack:workloads.dataVolumeName");
-    expect(message).toMatch(/registry data/);
+    expect(message).toMatch(/registry data volume;/);
+    // The registry's volume has its default name: no key of the config set it.
+    expect(message).not.toContain("registry.volumeName");
   });
 
   test("the mirror registry's volume cannot be taken either", () => {
@@ -44,14 +46,15 @@ describe("a volume holds one role's data only", () => {
 });
 
 describe("URLs with credentials are refused without showing them", () => {
-  const cases: [string, Record<string, unknown>, string][] = [
-    ["the static binaries' download URL", { dindImage: { downloadUrl: "https://deploy:s3cr3t-token@mirror.example/static" } }, "dind-stack:dindImage.downloadUrl"],
-    ["the pull-through cache's upstream", { registry: { proxy: { remoteUrl: "https://deploy:s3cr3t-token@registry-1.docker.io" } } }, "dind-stack:registry.proxy.remoteUrl"],
-    ["a Docker Hub mirror", { daemon: { registryMirrors: ["https://mirror.example", "http://deploy:s3cr3t-token@hub.example"] } }, "dind-stack:daemon.registryMirrors[1]"],
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    ["the static binaries' download URL", { dindImage: { downloadUrl: "https://deploy:s3cr3t-token@mirror.example/static" } }, "dind-stack:dindImage.downloadUrl", /use .*dindImage\.localTarball/],
+    ["the pull-through cache's upstream", { registry: { proxy: { remoteUrl: "https://deploy:s3cr3t-token@registry-1.docker.io" } } }, "dind-stack:registry.proxy.remoteUrl", /use registry\.proxy\.username and the secret dind-stack:registryProxyPassword/],
+    ["a Docker Hub mirror", { daemon: { registryMirrors: ["https://mirror.example", "http://deploy:s3cr3t-token@hub.example"] } }, "dind-stack:daemon.registryMirrors[1]", /use a mirror that needs no credentials/],
   ];
-  test.each(cases)("%s", (_title, config, expectedKey) => {
+  test.each(cases)("%s", (_title, config, expectedKey, instead) => {
     const { key, message } = onlyProblem(config);
     expect(key).toBe(expectedKey);
+    expect(message).toMatch(instead);
     expect(message).not.toContain("s3cr3t-token");
     expect(message).not.toContain("deploy:");
     expect(message).toMatch(/without user or password/);
@@ -118,6 +121,12 @@ describe("secrets sit only where the program keeps them secret", () => {
     const lines = problemLines({ workloads: misspelled }, context);
     expect(lines.some((line) => line.startsWith("dind-stack:workloads.client[0].env.RUNNER_TOKEN: got a secret value (not shown)"))).toBe(true);
     expect(lines.join("\n")).not.toContain("glrt-123");
+  });
+
+  test("a client's whole env set as one secret is refused (its variable names would show in plain text)", () => {
+    const lines = problemLines({ workloads }, withSecureLeaves(["workloads"], { workloads: [["clients", 0, "env"]] }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^dind-stack:workloads\.clients\[0\]\.env: got a secret value \(not shown\)/);
   });
 
   test("the whole workloads section set as one secret is refused", () => {

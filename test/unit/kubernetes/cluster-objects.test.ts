@@ -267,6 +267,14 @@ describe("the registry pod", () => {
     }
   });
 
+  test("the main process is the collection script under sh, with its arguments in the order it reads them", () => {
+    const command = registry({ registryGarbageCollect: { intervalHours: 6, deleteUntagged: false } }).command as string[];
+    const seen = execFileSync(command[0], [command[1], 'echo "$0|$1|$2|$3|$4"', ...command.slice(3)], { encoding: "utf8" }).trim();
+    const configDir = registry().volumeMounts.find((mount: any) => mount.name === "config").mountPath;
+    const marker = registry().livenessProbe.exec.command.join(" ").match(/\[ -e (\S+) \]/)![1];
+    expect(seen).toBe(`registry-gc|${configDir}/config.yml|21600|false|${marker}`);
+  });
+
   test("garbage-collect on the configured schedule, untagged manifests as configured", () => {
     const configDir = registry().volumeMounts.find((mount: any) => mount.name === "config").mountPath;
     const args = (gc: { intervalHours: number; deleteUntagged: boolean }) => registry({ registryGarbageCollect: gc }).command.slice(-4, -1);

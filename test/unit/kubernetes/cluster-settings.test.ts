@@ -4,6 +4,7 @@
 // class check, and the one-line hint `pulumi up` prints.
 import * as pulumi from "@pulumi/pulumi";
 import { clusterDaemonJson, contentDigest, daemonJsonConfigMapArgs, daemonJsonText, registryServiceNames } from "../../../components/kubernetes/daemon-config";
+import { quantityValue } from "../../../components/kubernetes/quantity";
 import { clusterImageSource } from "../../../components/kubernetes/settings";
 import { keptStorageClass, storageClassConflict } from "../../../components/kubernetes/storage-class";
 import { clusterUsageHint } from "../../../components/kubernetes/usage";
@@ -109,5 +110,23 @@ describe("the usage hint", () => {
     const none = clusterUsageHint({ ...facts, firstWorkload: undefined });
     expect(none).toMatch(/^no runners: add one under workloads\.clients/);
     expect(none).not.toContain("kubectl");
+  });
+});
+
+describe("Kubernetes quantities, as the limits and the cache sizes are compared", () => {
+  test.each([
+    ["1Gi", 2 ** 30],
+    ["+1Gi", 2 ** 30],
+    ["500m", 0.5],
+    ["1.5G", 1.5e9],
+    [".5Ki", 512],
+    ["1e3", 1000],
+    [2, 2],
+  ])("%s is %d", (quantity, value) => {
+    expect(quantityValue(quantity)).toBe(value);
+  });
+
+  test.each(["x1Gi", "1Gb", "1 Gi", "Gi", ""])("%j is refused by name", (quantity) => {
+    expect(() => quantityValue(quantity)).toThrow(`"${quantity}" is not a Kubernetes quantity`);
   });
 });

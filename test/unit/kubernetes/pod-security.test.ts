@@ -42,6 +42,7 @@ describe("Pod Security admission", () => {
       (pod) => delete pod.securityContext.seccompProfile,
       'seccompProfile (container "registry" or the pod must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
     ],
+    ["seccomp turned off for the pod", (pod) => (pod.securityContext.seccompProfile = { type: "Unconfined" }), 'seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")'],
     ["a hostPath volume", (pod) => pod.volumes.push({ name: "host", hostPath: { path: "/" } }), 'hostPath volumes (volume "host")'],
     ["host network", (pod) => (pod.hostNetwork = true), "host namespaces (pod must not set hostNetwork=true)"],
     [

@@ -59,6 +59,11 @@ describe("Docker target", () => {
     expect(daemonTlsViolations(cli, NO_OPT_INS)).toEqual([]);
   });
 
+  test("DOCKER_TLS_VERIFY passed through from the daemon's environment (no =) counts as set", () => {
+    const client = dockerContainerView("c", { image, envs: ["DOCKER_HOST=tcp://docker:2376", "DOCKER_TLS_VERIFY"] });
+    expect(daemonTlsViolations(client, NO_OPT_INS)).toEqual([]);
+  });
+
   test("a stack whose file sets daemon.tls: false may use plain TCP", () => {
     const daemon = dockerContainerView("d", { image, envs: ["DOCKER_TLS_CERTDIR="] });
     expect(daemonTlsViolations(daemon, NO_OPT_INS)).toHaveLength(1);
