@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { execIn, execOk, ExecResult } from "./container-io";
+import { execIn, execOk, ExecResult, fileInImage } from "./container-io";
 import { engine } from "./engine";
 
 /** A client container that builds with BuildKit through the stack's daemon (a DinD runner or a DooD client). */
@@ -28,9 +28,9 @@ export async function shell(container: string, script: string, env: string[] = [
   return result.stdout;
 }
 
-/** What `docker run --rm --network none image cat file` prints in the client. */
+/** The content of a file of an image the client's daemon has. */
 export async function catInImage(client: BuildkitClient, image: string, file: string): Promise<string> {
-  return (await execOk(client.container, ["docker", "run", "--rm", "--network", "none", image, "cat", file])).stdout;
+  return fileInImage(client.container, image, file);
 }
 
 /** Whether the client's daemon has an image of that reference. */

@@ -38,6 +38,17 @@ export async function execOk(container: string, command: string[], env: string[]
   return result;
 }
 
+/**
+ * A file of an image, read by the docker CLI inside `container` (a runner or a client): `docker
+ * create`, then `docker cp` to a tar stream. No container runs, so nothing depends on an attach
+ * stream, which can lose the output of a container that exits at once (moby/moby#20951 is one
+ * such case; a nested `docker run ... cat` printed nothing once in CI).
+ */
+export async function fileInImage(container: string, image: string, file: string): Promise<string> {
+  const script = 'id="$(docker create --network none "$1" true)" && { docker cp "$id:$2" - | tar -xO; status=$?; docker rm "$id" >/dev/null; exit "$status"; }';
+  return (await execOk(container, ["sh", "-c", script, "sh", image, file])).stdout;
+}
+
 /** A container's log (stdout and stderr). */
 export async function logsOf(container: string): Promise<string> {
   const buffer = (await engine.getContainer(container).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
