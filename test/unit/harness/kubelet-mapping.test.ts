@@ -75,6 +75,11 @@ describe("kubelet mapping", () => {
     expect(quantityValue("2")).toBe(2);
     expect(quantityValue("1e3")).toBe(1000);
     expect(quantityValue("1.5M")).toBe(1.5e6);
+    // Several digits on each side of the point and in the exponent, as the API accepts them.
+    expect(quantityValue("10.25Gi")).toBe(10.25 * 2 ** 30);
+    expect(quantityValue(".125")).toBe(0.125);
+    expect(quantityValue("1e+3")).toBe(1000);
+    expect(quantityValue("25e10")).toBe(25e10);
     expect(() => quantityValue("1 GB")).toThrow('"1 GB" is not a Kubernetes quantity');
     expect(() => quantityValue("1GB")).toThrow('"1GB" is not a Kubernetes quantity');
   });
