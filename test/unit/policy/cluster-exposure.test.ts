@@ -98,3 +98,46 @@ test("a stack file with registry.allowUnauthenticatedExposure: true may expose i
   const messages = clusterExposureViolations(resources, judged, { ...NO_OPT_INS, unauthenticatedRegistry: true }).map((violation) => violation.message);
   expect(messages).toEqual([expect.stringMatching(/^Service dind-stack-runners\/runners \(type LoadBalancer\) reaches outside the cluster/)]);
 });
+
+test("a Service selects a pod only when every label of its selector matches", async () => {
+  const partial = () => service("partial", "dind-stack-runners", { type: "NodePort", selector: { ...RUNNER_LABELS, "app.kubernetes.io/instance": "other" } });
+  expect(await exposureFindings(() => [...registry(true), runners(), partial()])).toEqual([
+    expect.stringMatching(/^Service dind-stack-runners\/partial \(type NodePort\) reaches outside the cluster and it selects no pod this stack declares/),
+  ]);
+});
+
+test("every external IP of a Service is named", async () => {
+  expect(await exposureFindings(() => [...registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS, externalIPs: ["203.0.113.7", "203.0.113.8"] })])).toEqual([
+    expect.stringMatching(/^Service dind-stack\/registry \(externalIPs 203\.0\.113\.7, 203\.0\.113\.8\) reaches outside the cluster/),
+  ]);
+});
+
+test("an Ingress routes only to a Service of its own namespace", async () => {
+  const toRunners = () => ingress("to-runners", "runners");
+  expect(await exposureFindings(() => [...registry(true), runners(), service("runners", "dind-stack-runners", { selector: RUNNER_LABELS }), toRunners()])).toEqual([
+    expect.stringMatching(/^Ingress dind-stack\/to-runners routes to Service dind-stack\/runners, which this stack does not declare/),
+  ]);
+});
+
+test("an Ingress of the older shape (backend.serviceName, rules without http) is followed to its Service", async () => {
+  const older = () =>
+    new k8s.networking.v1beta1.Ingress("older", {
+    metadata: { name: "older", namespace: "dind-stack" },
+    spec: { backend: { serviceName: "registry", servicePort: 5000 }, rules: [{ host: "registry.example" }] },
+  });
+  expect(await exposureFindings(() => [...registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), older()])).toEqual([
+    expect.stringMatching(/^Ingress dind-stack\/older \(to Service dind-stack\/registry\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry;/),
+  ]);
+});
+
+test("an Ingress without a name or a namespace is named as the API server would place it: by its resource name, in default", async () => {
+  const spec = { defaultBackend: { service: { name: "registry", port: { number: 5000 } } } };
+  const unnamed = () => new k8s.networking.v1.Ingress("unnamed", { metadata: { namespace: "dind-stack" }, spec });
+  const bare = () => new k8s.networking.v1.Ingress("bare", { spec });
+  expect(await exposureFindings(() => [...registry(true), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), unnamed(), bare()])).toEqual([
+    expect.stringMatching(/^Ingress default\/bare routes to Service default\/registry, which this stack does not declare/),
+  ]);
+  expect(await exposureFindings(() => [...registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), unnamed()])).toEqual([
+    expect.stringMatching(/^Ingress dind-stack\/unnamed \(to Service dind-stack\/registry\) reaches outside/),
+  ]);
+});
