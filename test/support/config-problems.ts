@@ -39,3 +39,11 @@ export function problemLines(config: Record<string, unknown>, context: RuleConte
   }
   throw new Error(`config was accepted: ${JSON.stringify(config)}`);
 }
+
+/** A Kubernetes-target config (stack "test") with a prebuilt DinD image and the registry's password, `kubernetes` keys and top-level keys added. */
+export const onCluster = (kubernetes: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
+  target: "kubernetes",
+  registryPassword: "cluster-password-1",
+  ...top,
+  kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" }, ...kubernetes },
+});

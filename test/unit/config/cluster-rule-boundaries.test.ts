@@ -1,14 +1,6 @@
 // The cluster rules at their edges: which neighbouring configs pass and which are refused, each
 // refusal named by its key (the messages themselves are checked in cluster-rules.test.ts).
-import { parse, problemLines, ruleContext } from "../../support/config-problems";
-
-/** A Kubernetes-target config (stack "test") with a prebuilt DinD image and the registry's password. */
-const onCluster = (kubernetes: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
-  target: "kubernetes",
-  registryPassword: "cluster-password-1",
-  ...top,
-  kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" }, ...kubernetes },
-});
+import { onCluster, parse, problemLines, ruleContext } from "../../support/config-problems";
 
 /** The keys (without namespace) a config is refused for; [] when it parses. */
 function refusedKeys(config: Record<string, unknown>, secrets?: string[]): string[] {

@@ -1,15 +1,7 @@
 // The config rules of a real cluster: images the nodes cannot pull, storage bounds, placement the
 // API server would refuse, registry TLS, ReadWriteOncePod and the grace period. Each bad config
 // gets one error naming the key, the value and what is allowed, before anything is declared.
-import { parse, problemLines, ruleContext } from "../../support/config-problems";
-
-/** A Kubernetes-target config (stack "test") with a prebuilt DinD image and the registry's password, `kubernetes` keys and top-level keys added. */
-const onCluster = (kubernetes: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
-  target: "kubernetes",
-  registryPassword: "cluster-password-1",
-  ...top,
-  kubernetes: { dindImage: { reference: "registry.example.com/platform/dind:24.0.6" }, ...kubernetes },
-});
+import { onCluster, parse, problemLines, ruleContext } from "../../support/config-problems";
 
 const UNPULLABLE_SERVICE = "it is a Service name, which only pods resolve: the kubelet pulls with the node's own DNS";
 const OWN_REGISTRY =
