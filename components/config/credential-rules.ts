@@ -4,7 +4,8 @@ import { Settings } from "./schema";
 
 // A URL with credentials in it (https://user:token@host/...) would carry them into places that
 // are not secret: image build arguments, the image's history, daemon.json in the daemon's
-// environment, preview diffs and logs. Such URLs are refused, and the error never shows them.
+// environment, preview diffs and logs. Such URLs are refused, also where one is nested in another
+// (a forwarding proxy's path), and the error never shows them.
 
 /** Every URL-valued setting, with its key path. */
 function urlsOf(settings: Settings): { path: KeyPath; url: string; instead: string }[] {
@@ -23,7 +24,7 @@ function urlsOf(settings: Settings): { path: KeyPath; url: string; instead: stri
 /** No URL setting carries a user or password. */
 export function checkUrlCredentials(settings: Settings, problems: Problem[]): void {
   for (const { path, url, instead } of urlsOf(settings)) {
-    if (!/^https?:\/\/[^/?#]*@/.test(url)) continue;
+    if (!/https?:\/\/[^/?#]*@/.test(url)) continue;
     problems.push({
       key: fullKey(path),
       message: `got ${JSON.stringify(hideUrlCredentials(url))} (a URL with a user or password, not shown here); allowed: a URL without user or password, since it would reach build arguments, logs and the state in plain text; use ${instead}`,

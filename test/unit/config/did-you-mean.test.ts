@@ -18,6 +18,11 @@ test("every shared letter counts once, the first of a name too, and a letter a n
   expect(closestName("aa", ["ba", "ab"])).toBe("ba");
 });
 
+test("a letter typed more often than a name has it is shared only as often as the name has it", () => {
+  // Both are two edits from "aaa" and neither abbreviates it: "aabb" keeps two of its a's, "a" one.
+  expect(closestName("aaa", ["a", "aabb"])).toBe("aabb");
+});
+
 test("case is ignored, and the name is given as the program spells it", () => {
   expect(closestName("REGISTY", ["registry", "mode"])).toBe("registry");
 });

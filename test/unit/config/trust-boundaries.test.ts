@@ -50,6 +50,7 @@ describe("URLs with credentials are refused without showing them", () => {
     ["the static binaries' download URL", { dindImage: { downloadUrl: "https://deploy:s3cr3t-token@mirror.example/static" } }, "dind-stack:dindImage.downloadUrl", /use .*dindImage\.localTarball/],
     ["the pull-through cache's upstream", { registry: { proxy: { remoteUrl: "https://deploy:s3cr3t-token@registry-1.docker.io" } } }, "dind-stack:registry.proxy.remoteUrl", /use registry\.proxy\.username and the secret dind-stack:registryProxyPassword/],
     ["a Docker Hub mirror", { daemon: { registryMirrors: ["https://mirror.example", "http://deploy:s3cr3t-token@hub.example"] } }, "dind-stack:daemon.registryMirrors[1]", /use a mirror that needs no credentials/],
+    ["a download URL behind a forwarding proxy, with credentials in the inner URL", { dindImage: { downloadUrl: "https://proxy.example/fetch/https://deploy:s3cr3t-token@mirror.example/static" } }, "dind-stack:dindImage.downloadUrl", /use .*dindImage\.localTarball/],
   ];
   test.each(cases)("%s", (_title, config, expectedKey, instead) => {
     const { key, message } = onlyProblem(config);

@@ -1,3 +1,4 @@
+import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { CustomResource } from "@pulumi/pulumi";
 import { clusterExposureViolations } from "../../../policy/checks/cluster-exposure";
@@ -139,5 +140,47 @@ test("an Ingress without a name or a namespace is named as the API server would 
   ]);
   expect(await exposureFindings(() => [...registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), unnamed()])).toEqual([
     expect.stringMatching(/^Ingress dind-stack\/unnamed \(to Service dind-stack\/registry\) reaches outside/),
+  ]);
+});
+
+test("a Service without a namespace is in default: it is named so and selects the pods of default", async () => {
+  const defaultRunners = () =>
+    new k8s.apps.v1.Deployment("runner", { metadata: { name: "runner" }, spec: { selector: { matchLabels: RUNNER_LABELS }, template: { metadata: { labels: RUNNER_LABELS }, spec: runnerPod() } } });
+  const bare = () => new k8s.core.v1.Service("runners", { metadata: { name: "runners" }, spec: { type: "NodePort", selector: RUNNER_LABELS, ports: [{ port: 2376 }] } });
+  expect(await exposureFindings(() => [defaultRunners(), bare()])).toEqual([
+    expect.stringMatching(/^Service default\/runners \(type NodePort\) reaches outside the cluster and it sends traffic to Deployment default\/runner;/),
+  ]);
+});
+
+test("a Service's pods may be exposed when their registry authenticates, also with a helper container next to it", async () => {
+  const withExporter = () => {
+    const spec = registryPod();
+    return new k8s.apps.v1.Deployment("registry", {
+      metadata: { name: "registry", namespace: "dind-stack" },
+      spec: {
+        selector: { matchLabels: REGISTRY_LABELS },
+        template: { metadata: { labels: REGISTRY_LABELS }, spec: { ...spec, containers: [...(spec.containers as k8s.types.input.core.v1.Container[]), { name: "exporter", image: "example/registry-exporter:1.0" }] } },
+      },
+    });
+  };
+  expect(await exposureFindings(() => [registryConfigSecret("dind-stack", true), withExporter(), service("registry", "dind-stack", { type: "LoadBalancer", selector: REGISTRY_LABELS })])).toEqual([]);
+});
+
+test("every open pod an exposed Service sends traffic to is named", async () => {
+  const second = () =>
+    new k8s.apps.v1.Deployment("registry-b", {
+      metadata: { name: "registry-b", namespace: "dind-stack" },
+      spec: { selector: { matchLabels: REGISTRY_LABELS }, template: { metadata: { labels: REGISTRY_LABELS }, spec: registryPod() } },
+    });
+  const [message, ...others] = await exposureFindings(() => [...registry(false), second(), service("registry", "dind-stack", { type: "NodePort", selector: REGISTRY_LABELS })]);
+  expect(others).toEqual([]);
+  const targets = /it sends traffic to (.+?); /.exec(message)?.[1];
+  expect(targets?.split(", ").sort()).toEqual(["Deployment dind-stack/registry", "Deployment dind-stack/registry-b"]);
+});
+
+test("Docker containers of the same stack are no pods a Service selects", async () => {
+  const local = () => new docker.Container("mirror", { name: "mirror", image: "registry:2", ports: [{ internal: 5000, external: 5000, ip: "127.0.0.1" }] });
+  expect(await exposureFindings(() => [local(), ...registry(false), service("registry", "dind-stack", { type: "NodePort", selector: REGISTRY_LABELS })])).toEqual([
+    expect.stringMatching(/^Service dind-stack\/registry \(type NodePort\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry;/),
   ]);
 });

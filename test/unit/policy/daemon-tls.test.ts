@@ -64,6 +64,17 @@ describe("Docker target", () => {
     expect(daemonTlsViolations(client, NO_OPT_INS)).toEqual([]);
   });
 
+  test("--tlsverify=true counts as --tlsverify", () => {
+    const daemon = dockerContainerView("d", { image, entrypoints: ["dockerd"], command: ["--host=tcp://0.0.0.0:2376", "--tlsverify=true", "--tlscacert=/certs/ca.pem"] });
+    expect(daemonTlsViolations(daemon, NO_OPT_INS)).toEqual([]);
+  });
+
+  test("a DOCKER_HOST on a unix socket or over ssh needs no DOCKER_TLS_VERIFY", () => {
+    for (const dockerHost of ["unix:///var/run/docker.sock", "ssh://builder@docker-host"]) {
+      expect(daemonTlsViolations(dockerContainerView("c", { image, envs: [`DOCKER_HOST=${dockerHost}`] }), NO_OPT_INS)).toEqual([]);
+    }
+  });
+
   test("a stack whose file sets daemon.tls: false may use plain TCP", () => {
     const daemon = dockerContainerView("d", { image, envs: ["DOCKER_TLS_CERTDIR="] });
     expect(daemonTlsViolations(daemon, NO_OPT_INS)).toHaveLength(1);

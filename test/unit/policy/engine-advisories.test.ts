@@ -66,3 +66,9 @@ test("a stack file with dindImage.advisories: refuse makes it mandatory, for the
 test("a fixed release passes under either setting", async () => {
   for (const stack of ["warning", "refusing"]) expect(await advisoryFindings(stack, dindBuild("25.0.5"))).toEqual([]);
 });
+
+test("an image built with the provider's default build settings (no build given) builds no release the pack knows", async () => {
+  const defaults = () => [new docker.Image("app", { imageName: "example/app:1.0", skipPush: true })];
+  expect(await advisoryFindings("refusing", defaults)).toEqual([]);
+  expect(engineVersionsOf("docker:index/image:Image", "app", { imageName: "example/app:1.0" }, [])).toEqual([]);
+});

@@ -21,6 +21,7 @@ test.each([
   ["10.1.2.3", false],
   ["128.0.0.1", false],
   ["localhost", false],
+  ["::1%", false],
 ])("%s is loopback: %s", (ip, expected) => {
   expect(isLoopback(ip)).toBe(expected);
 });
@@ -148,5 +149,21 @@ describe("Kubernetes target", () => {
       }),
     ]);
     expect(messages).toEqual([expect.stringMatching(/^Deployment dind-stack\/runner uses the node's network, which exposes whatever it listens on outside the cluster/)]);
+  });
+
+  test("a pod on the node's network needs every container to be an exposable registry: a helper next to an authenticated registry is refused", async () => {
+    const spec = registryPod();
+    const exporter = { name: "exporter", image: "example/registry-exporter:1.0" };
+    const messages = await networkFindings(() => [
+      registryConfigSecret("dind-stack", true),
+      new k8s.apps.v1.Deployment("registry", {
+        metadata: metadata("registry"),
+        spec: {
+          selector: { matchLabels: REGISTRY_LABELS },
+          template: { metadata: { labels: REGISTRY_LABELS }, spec: { ...spec, containers: [...(spec.containers as k8s.types.input.core.v1.Container[]), exporter], hostNetwork: true } },
+        },
+      }),
+    ]);
+    expect(messages).toEqual([expect.stringMatching(/^Deployment dind-stack\/registry uses the node's network/)]);
   });
 });

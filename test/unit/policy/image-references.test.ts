@@ -57,3 +57,10 @@ test("Kubernetes: every container of a pod template, init containers included", 
     ]),
   ).toEqual([expect.stringMatching(/^Job ci\/build, container fetch uses image "alpine:latest", which uses the moving tag latest/)]);
 });
+
+test("only build args whose name ends in IMAGE are image references: IMAGE_VERSION is not", async () => {
+  const labelled = () => [
+    new docker.Image("app", { imageName: "example/app:1.4.0", build: { context: ".", args: { BASE_IMAGE: "debian:bookworm-slim", IMAGE_VERSION: "1.4.0" } }, skipPush: true }),
+  ];
+  expect(await imageFindings(labelled)).toEqual([]);
+});
