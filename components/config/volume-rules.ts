@@ -46,7 +46,7 @@ export function checkVolumeNames(settings: Settings, stack: string, problems: Pr
   volumes.forEach((volume, index) => {
     if (volume.key === undefined) return;
     // Two configured names that clash are reported once, at the later key.
-    const clash = volumes.find((other, otherIndex) => other !== volume && other.name === volume.name && (other.key === undefined || otherIndex < index));
+    const clash = volumes.find((other, otherIndex) => other.name === volume.name && (other.key === undefined || otherIndex < index));
     const foreign = otherStackDefault(volume.name, stack);
     const reason = clash
       ? `the name of this stack's ${clash.role} volume${clash.key ? ` (${fullKey([clash.key])})` : ""}`
