@@ -71,7 +71,7 @@ function checkChecksum(settings: Settings, _context: RuleContext, problems: Prob
 
 function checkTarball(settings: Settings, context: RuleContext, problems: Problem[]): void {
   const tarball = settings.dindImage.localTarball;
-  if (tarball !== undefined && tarball !== "" && !context.isFile(tarball)) {
+  if (tarball !== undefined && !context.isFile(tarball)) {
     problems.push({
       key: key("dindImage.localTarball"),
       message: `got ${renderValue(tarball)}, which is not an existing file; allowed: the path of a downloaded docker-<version>.tgz (absolute, or relative to the project directory)`,

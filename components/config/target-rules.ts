@@ -32,7 +32,8 @@ export function checkTargetKeys(settings: Settings, problems: Problem[]): void {
     }
     return;
   }
-  for (const name of Object.keys(DEFAULTS.kubernetes)) {
+  // Keys with a default, and optional keys the stack sets (they have no default to differ from).
+  for (const name of new Set([...Object.keys(DEFAULTS.kubernetes), ...Object.keys(settings.kubernetes)])) {
     if (!differs(settings, ["kubernetes", name])) continue;
     problems.push({
       key: `${NAMESPACE}:kubernetes.${name}`,

@@ -29,6 +29,17 @@ export function parse(config: Record<string, unknown>, context: RuleContext = ru
   return parseSettings("test", encode(config), context);
 }
 
+/** The problem lines (`key: message`) of a config parsed for the stack `stack`; [] when it parses. */
+export function problemLinesOfStack(stack: string, config: Record<string, unknown>): string[] {
+  try {
+    parseSettings(stack, encode(config), ruleContext());
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.key}: ${problem.message}`);
+    throw error;
+  }
+}
+
 /** The problem lines (`key: message`) a config produces; fails the test if it parses. */
 export function problemLines(config: Record<string, unknown>, context: RuleContext = ruleContext()): string[] {
   try {

@@ -25,9 +25,9 @@ describe("where the runners' image comes from", () => {
     expect(refusedKeys(onCluster(kubernetes))).toEqual(keys);
   });
 
-  test("a pull password without a user is refused, and nothing of it is checked on a Docker host", () => {
+  test("a pull password without a user is refused; on a Docker host the runners' image is refused as a whole, its halves unchecked", () => {
     expect(refusedKeys(onCluster({}, { dindImagePassword: "puller-password-1" }), ["registryPassword", "dindImagePassword"])).toEqual(["dindImagePassword"]);
-    expect(refusedKeys({ kubernetes: { dindImage: { registry: "registry.example.com" } } })).toEqual([]);
+    expect(refusedKeys({ kubernetes: { dindImage: { registry: "registry.example.com" } } })).toEqual(["kubernetes.dindImage"]);
   });
 });
 

@@ -1,20 +1,7 @@
 // Cluster rules whose messages say what is missing or what a value stands for: the half of a push
 // target that is absent, a stack name too long for the default namespaces, a toleration that
 // names no effect.
-import { ConfigError } from "../../../components/config/config-error";
-import { parseSettings } from "../../../components/config/parse-settings";
-import { encode, onCluster, problemLines, ruleContext } from "../../support/config-problems";
-
-/** The problem lines of a config parsed for the stack `stack`; [] when it parses. */
-function linesForStack(stack: string, config: Record<string, unknown>): string[] {
-  try {
-    parseSettings(stack, encode(config), ruleContext());
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.key}: ${problem.message}`);
-    throw error;
-  }
-}
+import { onCluster, problemLines, problemLinesOfStack as linesForStack } from "../../support/config-problems";
 
 describe("a push target for the runners' image names both its registry and its repository", () => {
   test("a registry without a repository asks for a repository, to go with the registry", () => {
