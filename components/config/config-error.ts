@@ -1,11 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
+import { RunError } from "@pulumi/pulumi/errors";
 import { Problem } from "./problem";
 
 /**
  * Every problem found in one stack's config, thrown before any resource is declared.
  * A RunError, so Pulumi prints the message without a stack trace.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends RunError {
   /** The problems, in the order they were found. */
   readonly problems: readonly Problem[];
 

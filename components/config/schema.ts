@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { secret as pulumiSecret } from "@pulumi/pulumi/output";
 import { z } from "zod";
 import * as formats from "./formats";
 import { choice, envMap, flag, integer, labelMap, listOf, section, secretCapable } from "./kinds";
@@ -357,7 +357,7 @@ const secret = (doc: string) =>
     z.string().refine((value) => value.length >= 8 && Buffer.byteLength(value) <= 72),
     "a secret of 8 to 72 bytes",
   )
-    .transform((value) => pulumi.secret(value))
+    .transform((value) => pulumiSecret(value))
     .optional()
     .describe(doc);
 

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { secret as pulumiSecret } from "@pulumi/pulumi/output";
 import { KubernetesSettings, RegistrySettings } from "../config/schema";
 import { REGISTRY_CONTAINER_PORT } from "../registry/addresses";
 import { objectLabels, podLabels, roleLabels, selectorLabels } from "./labels";
@@ -109,6 +110,6 @@ export function registryConfigSecretArgs(stack: string, namespace: pulumi.Input<
 
 /** An Opaque Secret (its values stay Pulumi secrets); without a name, pulumi-kubernetes names it. */
 export function secretArgs(stack: string, component: string, namespace: pulumi.Input<string>, name: string | undefined, data: Record<string, pulumi.Input<string>>): k8s.core.v1.SecretArgs {
-  const stringData = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, pulumi.secret(value)]));
+  const stringData = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, pulumiSecret(value)]));
   return { metadata: { name, namespace, labels: objectLabels(stack, component) }, type: "Opaque", stringData };
 }

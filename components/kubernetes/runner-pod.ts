@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { output as pulumiOutput, secret as pulumiSecret } from "@pulumi/pulumi/output";
 import { BUILD_CACHE_ENV, buildCacheRepository } from "../workloads/build-cache";
 import { CLIENT_DOCKER_CONFIG_DIR, CLIENT_WAIT_SCRIPT } from "../workloads/client-spec";
 import { CERT_DIR, CLIENT_CERT_DIR, DAEMON_PORT } from "../workloads/connections";
@@ -136,7 +137,7 @@ function jobEnv(client: ClientSettings, context: RunnerPodContext): k8s.types.in
     { name: "DOCKER_HOST", value: dockerHost },
     ...(tls ? [{ name: "DOCKER_TLS_VERIFY", value: "1" }, { name: "DOCKER_CERT_PATH", value: CLIENT_CERT_DIR }] : []),
     { name: "DIND_STACK_REGISTRY", value: context.pushRegistry },
-    { name: BUILD_CACHE_ENV, value: pulumi.output(context.pushRegistry).apply(buildCacheRepository) },
+    { name: BUILD_CACHE_ENV, value: pulumiOutput(context.pushRegistry).apply(buildCacheRepository) },
     { name: "DIND_READY_TIMEOUT", value: String(context.workloads.readyTimeoutSeconds) },
     ...(context.dockerConfigSecret ? [{ name: "DOCKER_CONFIG", value: CLIENT_DOCKER_CONFIG_DIR }] : []),
     ...clientEnv(client, context),
@@ -156,7 +157,7 @@ function jobContainer(client: ClientSettings, context: RunnerPodContext): k8s.ty
     command: ["/bin/sh", "-c", verbatim(CLIENT_WAIT_SCRIPT), "dind-client"],
     // A command from a secret config key stays a secret in the state (on the cluster, whoever
     // may read the pod sees it: secrets belong in env, which comes from a Secret).
-    args: context.workloads.clientValuesSecret ? pulumi.secret(client.command.map(verbatim)) : client.command.map(verbatim),
+    args: context.workloads.clientValuesSecret ? pulumiSecret(client.command.map(verbatim)) : client.command.map(verbatim),
     env: jobEnv(client, context),
     volumeMounts: mounts,
     resources: resourceRequirements(context.kubernetes.resources.runner),

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { secret as pulumiSecret } from "@pulumi/pulumi/output";
 import { ClientSettings } from "../config/schema";
 import { stackLabels } from "../naming";
 import { BUILD_CACHE_ENV, buildCacheRepository } from "./build-cache";
@@ -58,7 +59,7 @@ export interface ClientContext {
  * list as a whole reliably keeps its secrecy in the outputs and the state.
  */
 function sealed(value: string[], secret: boolean): pulumi.Input<string[]> {
-  return secret ? pulumi.secret(value) : value;
+  return secret ? pulumiSecret(value) : value;
 }
 
 /** One client container, as docker.Container args plus the logical name suffix. */
