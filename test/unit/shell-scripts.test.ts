@@ -3,12 +3,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../support/stack-config";
 
-/** Every shell script of the project: *.sh files and the CI entry point. */
+/** Every shell script of the project: *.sh files and the CI entry point (not those of dependencies, tool folders, or copies in Stryker sandboxes and reports). */
 function shellScripts(): string[] {
   const found: string[] = [path.join(REPO_ROOT, ".ci", "run")];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (["node_modules", ".git", ".tools", ".dind-stack"].includes(entry.name)) continue;
+      if (["node_modules", ".git", ".tools", ".dind-stack", ".stryker-tmp", "reports"].includes(entry.name)) continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith(".sh")) found.push(full);
