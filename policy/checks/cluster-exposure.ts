@@ -27,7 +27,8 @@ interface Service {
 }
 
 const SERVICE_TYPE = /^kubernetes:core\/v1:Service(Patch)?$/;
-const INGRESS_TYPE = /^kubernetes:(networking\.k8s\.io|extensions)\/[^:]+:Ingress(Patch)?$/;
+/** An Ingress of any API group: networking.k8s.io and extensions, or an ingress controller's own custom resource of that kind (Voyager's), which routes the same way. */
+const INGRESS_TYPE = /^kubernetes:[^:]+:Ingress(Patch)?$/;
 
 function serviceOf(resource: ResourceInput): Service | undefined {
   if (!SERVICE_TYPE.test(resource.type)) return undefined;

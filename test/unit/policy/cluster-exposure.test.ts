@@ -184,3 +184,16 @@ test("Docker containers of the same stack are no pods a Service selects", async 
     expect.stringMatching(/^Service dind-stack\/registry \(type NodePort\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry;/),
   ]);
 });
+
+test("an Ingress of an ingress controller's own API group (a custom resource of kind Ingress) is judged like the built-in one", async () => {
+  const controllerIngress = () =>
+    new k8s.apiextensions.CustomResource("controller-ingress", {
+      apiVersion: "voyager.appscode.com/v1beta1",
+      kind: "Ingress",
+      metadata: { name: "controller-ingress", namespace: "dind-stack" },
+      spec: { rules: [{ host: "registry.example", http: { paths: [{ path: "/", backend: { serviceName: "registry", servicePort: 5000 } }] } }] },
+    });
+  expect(await exposureFindings(() => [...registry(false), service("registry", "dind-stack", { selector: REGISTRY_LABELS }), controllerIngress()])).toEqual([
+    expect.stringMatching(/^Ingress dind-stack\/controller-ingress \(to Service dind-stack\/registry\) reaches outside the cluster and it sends traffic to Deployment dind-stack\/registry;/),
+  ]);
+});
