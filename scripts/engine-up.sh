@@ -61,7 +61,8 @@ if [ -S /var/run/docker.sock ] && ! pgrep -x dockerd >/dev/null 2>&1; then
 fi
 
 log "starting dockerd in the background (log: $DOCKERD_LOG)"
-nohup dockerd >"$DOCKERD_LOG" 2>&1 &
+# Without the caller's descriptors: a dockerd holding a caller's lock or pipe would keep it forever.
+"$(dirname "$0")/start-detached.sh" "$DOCKERD_LOG" dockerd
 
 for _ in $(seq 1 "$WAIT_SECONDS"); do
   if engine_answers; then
