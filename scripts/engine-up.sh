@@ -60,9 +60,8 @@ if [ -S /var/run/docker.sock ] && ! pgrep -x dockerd >/dev/null 2>&1; then
   rm -f /var/run/docker.sock
 fi
 
-log "starting dockerd in the background (log: $DOCKERD_LOG)"
 # Without the caller's descriptors: a dockerd holding a caller's lock or pipe would keep it forever.
-"$(dirname "$0")/start-detached.sh" "$DOCKERD_LOG" dockerd
+"$(dirname "$0")/start-daemon.sh" "$DOCKERD_LOG" dockerd
 
 for _ in $(seq 1 "$WAIT_SECONDS"); do
   if engine_answers; then

@@ -4,20 +4,21 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../support/stack-config";
 
-// scripts/start-detached.sh starts dockerd for scripts/engine-up.sh: the daemon outlives the
+// scripts/start-daemon.sh starts dockerd for scripts/engine-up.sh: the daemon outlives the
 // script, and must not hold what the script's caller handed down (a lock taken with `flock`,
 // the pipe a CI step reads), or the caller's lock and pipe stay open for the daemon's lifetime.
 
-const SCRIPT = path.join(REPO_ROOT, "scripts", "start-detached.sh");
+const SCRIPT = path.join(REPO_ROOT, "scripts", "start-daemon.sh");
 
 test("the started command keeps none of the caller's extra descriptors, and the caller's pipes close while it runs", async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "start-detached-"));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "start-daemon-"));
   const seen = path.join(work, "descriptors");
   const log = path.join(work, "command.log");
-  // A stand-in daemon: lists its open descriptors, says so in its log, then stays up a while.
-  const daemon = `ls /proc/$$/fd > ${seen}.tmp && mv ${seen}.tmp ${seen}; echo listed; sleep 20`;
+  // A stand-in daemon at a path of its own: writes to its log, lists its open descriptors, then stays up a while.
+  const daemon = path.join(work, "standin-daemon");
+  fs.writeFileSync(daemon, `#!/bin/sh\necho listed; ls /proc/$$/fd > ${seen}.tmp && mv ${seen}.tmp ${seen}; sleep 20\n`, { mode: 0o755 });
   // The caller hands down a fourth descriptor (3), as flock does with its lock file.
-  const caller = spawn("bash", [SCRIPT, log, "sh", "-c", daemon], { stdio: ["ignore", "pipe", "pipe", "pipe"] });
+  const caller = spawn("bash", [SCRIPT, log, daemon], { stdio: ["ignore", "pipe", "pipe", "pipe"] });
   const closed = new Promise<number | null>((resolve) => caller.on("close", resolve));
   try {
     expect(await closed).toBe(0);
@@ -28,7 +29,7 @@ test("the started command keeps none of the caller's extra descriptors, and the 
     // "close" fired while the stand-in still sleeps: it held none of the caller's pipes.
     expect(fs.readFileSync(log, "utf8")).toContain("listed");
   } finally {
-    spawn("pkill", ["-f", `ls /proc/\\$\\$/fd > ${seen}`]);
+    spawn("pkill", ["-f", daemon]);
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
